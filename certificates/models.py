@@ -1,0 +1,103 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from loyalty.models.base import TenantModel
+from loyalty.models.tenants import key_validator
+
+
+class GiftCertificate(TenantModel):
+    program = models.ForeignKey(
+        "loyalty.Program", on_delete=models.CASCADE, related_name="certificates"
+    )
+    key = models.CharField(_("key"), max_length=80, validators=[key_validator])
+    name = models.CharField(_("name"), max_length=200)
+    title = models.JSONField(_("title"), default=dict, blank=True)
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    image = models.ImageField(_("image"), upload_to="certificates/", blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    public_code = models.CharField(_("public code"), max_length=80)
+    public_code_norm = models.CharField(max_length=80)
+    random_count = models.PositiveIntegerField(_("random series count"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(_("max activations"), null=True, blank=True)
+    # Counted with a conditional UPDATE: max_uses holds exactly under concurrency.
+    uses_count = models.PositiveIntegerField(default=0, editable=False)
+    max_uses_per_customer = models.PositiveIntegerField(
+        _("max activations per customer"), null=True, blank=True
+    )
+    min_interval_hours = models.PositiveIntegerField(
+        _("min hours between activations"), null=True, blank=True
+    )
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gift certificate")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="certificate_unique_key"),
+            models.UniqueConstraint(
+                fields=["business", "public_code_norm"], name="certificate_unique_code"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateSeries(TenantModel):
+    certificate = models.ForeignKey(
+        GiftCertificate, on_delete=models.CASCADE, related_name="bundle"
+    )
+    series = models.ForeignKey("coupons.CouponSeries", on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(_("count"), default=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "series"], name="certseries_unique")
+        ]
+
+
+class CertificateCode(TenantModel):
+    """A single-use printed code of a certificate."""
+
+    certificate = models.ForeignKey(
+        GiftCertificate, on_delete=models.CASCADE, related_name="codes"
+    )
+    code = models.CharField(max_length=80)
+    code_norm = models.CharField(max_length=80)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "code_norm"], name="certcode_unique_code")
+        ]
+
+
+class Activation(TenantModel):
+    """Append-only record of one activation."""
+
+    certificate = models.ForeignKey(
+        GiftCertificate, on_delete=models.PROTECT, related_name="activations"
+    )
+    code = models.CharField(max_length=80)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="activations"
+    )
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=10)  # terminal|kiosk|public|api|panel
+    point_of_sale = models.ForeignKey(
+        "loyalty.PointOfSale", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coupons = models.ManyToManyField("coupons.Coupon", blank=True, related_name="+")
+    coupons_given = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["certificate", "customer", "at"], name="activation_customer"),
+        ]

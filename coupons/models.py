@@ -1,0 +1,216 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from loyalty.models.base import TenantModel
+from loyalty.models.tenants import key_validator
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def new_token():
+    return secrets.token_urlsafe(12)
+
+
+class CouponSeries(TenantModel):
+    class Validity(models.TextChoices):
+        RANGE = "range", _("Date range")
+        RELATIVE = "relative", _("Days after it reaches the customer")
+        HOURS = "hours", _("Hours after it reaches the customer")
+
+    class CodeMode(models.TextChoices):
+        ON_ISSUE = "on_issue", _("Made on issue")
+        PREGENERATED = "pregenerated", _("Pregenerated")
+        IMPORTED = "imported", _("Imported")
+
+    program = models.ForeignKey(
+        "loyalty.Program", on_delete=models.CASCADE, related_name="coupon_series"
+    )
+    key = models.CharField(_("key"), max_length=80, validators=[key_validator])
+    name = models.CharField(_("name"), max_length=200)
+    title = models.JSONField(_("title"), default=dict, blank=True)  # {"en": ..., "uk": ...}
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    image = models.ImageField(_("image"), upload_to="series/", blank=True)
+    # reward: a coupon-mode rule, or a top-up
+    reward_rule = models.ForeignKey(
+        "loyalty.Rule", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    top_up_account = models.CharField(_("top-up account"), max_length=80, blank=True)
+    top_up_amount = models.DecimalField(_("top-up amount"), **MONEY, null=True, blank=True)
+    min_spend = models.DecimalField(_("minimum spend"), **MONEY, null=True, blank=True)
+    validity_type = models.CharField(
+        _("validity"), max_length=10, choices=Validity.choices, default=Validity.RELATIVE
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    delay_days = models.PositiveIntegerField(_("delay, days"), default=0)
+    valid_days = models.PositiveIntegerField(_("valid for, days"), null=True, blank=True)
+    valid_hours = models.PositiveIntegerField(_("valid for, hours"), null=True, blank=True)
+    issue_until = models.DateField(_("issue until"), null=True, blank=True)
+    inventory = models.PositiveIntegerField(_("inventory"), null=True, blank=True)
+    # Counted with conditional UPDATEs so that the inventory holds under concurrency.
+    issued_count = models.PositiveIntegerField(default=0, editable=False)
+    code_mode = models.CharField(
+        _("codes"), max_length=14, choices=CodeMode.choices, default=CodeMode.ON_ISSUE
+    )
+    code_prefix = models.CharField(_("code prefix"), max_length=12, blank=True)
+    code_length = models.PositiveSmallIntegerField(_("code length"), default=10)
+    code_group = models.PositiveSmallIntegerField(_("characters per group"), default=0)
+    self_service = models.BooleanField(_("self-service at the kiosk"), default=False)
+    transferable = models.BooleanField(_("transferable"), default=False)
+    notify_giver = models.BooleanField(_("notify the giver"), default=False)
+    referral_reward = models.DecimalField(_("referral reward"), **MONEY, null=True, blank=True)
+    expiry_reminder_hours = models.PositiveIntegerField(
+        _("remind before expiry, hours"), null=True, blank=True
+    )
+    kiosk_price = models.DecimalField(_("kiosk price, points"), **MONEY, null=True, blank=True)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    is_archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("coupon series")
+        verbose_name_plural = _("coupon series")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="series_unique_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_top_up(self):
+        return self.reward_rule_id is None and self.top_up_amount is not None
+
+
+class Coupon(TenantModel):
+    class State(models.TextChoices):
+        FREE = "free", _("Free")
+        IN_WALLET = "in_wallet", _("In a wallet")
+        REDEEMED = "redeemed", _("Redeemed")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    series = models.ForeignKey(CouponSeries, on_delete=models.PROTECT, related_name="coupons")
+    code = models.CharField(max_length=80)  # canonical, as printed
+    # Upper case without spaces or dashes: the look-up key, unique per business.
+    code_norm = models.CharField(max_length=80)
+    # pregenerated/imported codes wait as "stock" until issued
+    is_stock = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.FREE)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="coupons",
+    )
+    giver = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_to = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    issued_by_sale = models.ForeignKey(
+        "loyalty.Sale", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redeemed_sale = models.ForeignKey(
+        "loyalty.Sale", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state_before_redeem = models.CharField(max_length=10, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coupon")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "code_norm"], name="coupon_unique_code")
+        ]
+        indexes = [
+            models.Index(fields=["series", "state"], name="coupon_series_state"),
+            models.Index(fields=["customer", "state"], name="coupon_wallet"),
+            models.Index(fields=["state", "valid_to"], name="coupon_expiry"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class CouponEvent(TenantModel):
+    """Append-only record of every change of a coupon's state."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=10, blank=True)
+    to_state = models.CharField(max_length=10)
+    at = models.DateTimeField()
+    actor_kind = models.CharField(max_length=10)  # device|staff|customer|system
+    actor = models.CharField(max_length=120, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    point_of_sale = models.ForeignKey(
+        "loyalty.PointOfSale", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sale = models.ForeignKey(
+        "loyalty.Sale", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["business", "to_state", "at"], name="couponevent_stats")]
+
+
+class PromotionChannel(TenantModel):
+    series = models.ForeignKey(CouponSeries, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(_("channel"), max_length=60)
+    visits = models.PositiveIntegerField(default=0)
+    claims = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "name"], name="channel_unique_name")
+        ]
+
+
+class CodeJob(TenantModel):
+    """A background job over codes (generation, import, bulk issue) with visible progress."""
+
+    class Kind(models.TextChoices):
+        GENERATE = "generate", _("Generate codes")
+        IMPORT = "import", _("Import codes")
+        ISSUE = "issue", _("Issue to customers")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    series = models.ForeignKey(CouponSeries, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    source = models.FileField(upload_to="imports/", blank=True)
+    rejected_file = models.FileField(upload_to="imports/", blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,252 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from loyalty.models.base import TenantModel
+from loyalty.models.tenants import key_validator
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class CustomerCategory(TenantModel):
+    program = models.ForeignKey(
+        "loyalty.Program", on_delete=models.CASCADE, related_name="customer_categories"
+    )
+    key = models.CharField(_("key"), max_length=80, validators=[key_validator])
+    name = models.CharField(_("name"), max_length=200)
+    is_default = models.BooleanField(_("default for new customers"), default=False)
+
+    class Meta:
+        verbose_name = _("customer category")
+        verbose_name_plural = _("customer categories")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="custcat_unique_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(TenantModel):
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        NONE = "none", _("Do not contact")
+
+    phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
+    card_code = models.CharField(_("card code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    consent = models.BooleanField(_("consents to messages"), default=False)
+    channel = models.CharField(
+        _("notification channel"), max_length=8, choices=Channel.choices, default=Channel.SMS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "phone"], condition=~Q(phone=""), name="customer_unique_phone"
+            ),
+            models.UniqueConstraint(fields=["business", "card_code"], name="customer_unique_card"),
+        ]
+        indexes = [models.Index(fields=["business", "name"], name="customer_name")]
+
+    def __str__(self):
+        return self.name or self.phone or self.card_code
+
+
+class Enrolment(TenantModel):
+    """A customer in a program: where the per-program category lives."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="enrolments")
+    program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        CustomerCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "program"], name="enrolment_unique")
+        ]
+
+
+class AccountType(TenantModel):
+    """Accounts a program defines beside the built-in `bonus` and `special` points."""
+
+    class Kind(models.TextChoices):
+        POINTS = "points", _("Points")
+        MONEY = "money", _("Money (prepaid balance)")
+        GOODS = "goods", _("Goods or services (prepaid units)")
+        ACHIEVEMENTS = "achievements", _("Achievements")
+
+    program = models.ForeignKey(
+        "loyalty.Program", on_delete=models.CASCADE, related_name="account_types"
+    )
+    key = models.CharField(_("key"), max_length=80, validators=[key_validator])
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MONEY)
+
+    class Meta:
+        verbose_name = _("account type")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="accounttype_unique_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Account(TenantModel):
+    """A customer's balance in one program: `bonus`, `special` or an account type key.
+
+    `balance` always equals the sum of the entries (check_ledger verifies it);
+    `debt` is what a cancelled sale's reversal took beyond the lots, repaid by later credits:
+    balance == sum(lot.remaining) - debt.
+    """
+
+    BONUS, SPECIAL = "bonus", "special"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accounts")
+    program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    debt = models.DecimalField(**MONEY, default=Decimal("0.00"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "program", "key"], name="account_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.customer} {self.key}: {self.balance}"
+
+
+class LedgerEntry(TenantModel):
+    """Append-only: never updated nor deleted; a correction is a new entry."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Credit")
+        DEBIT = "debit", _("Debit")
+        EXPIRY = "expiry", _("Expiry")
+        REVERSAL = "reversal", _("Reversal")
+        TOP_UP = "top_up", _("Top-up")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = models.DecimalField(**MONEY)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sale = models.ForeignKey(
+        "loyalty.Sale", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    coupon = models.ForeignKey(
+        "coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    activates_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "created_at"], name="entry_account_time")]
+
+
+class Lot(TenantModel):
+    """What is left of one credit: spending takes the lots that expire first."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="lots")
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="lot")
+    amount = models.DecimalField(**MONEY)
+    remaining = models.DecimalField(**MONEY)
+    activates_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "expires_at"], name="lot_account_expiry"),
+            models.Index(
+                fields=["expires_at"], condition=Q(remaining__gt=0), name="lot_open_expiry"
+            ),
+        ]
+
+
+class LotUse(TenantModel):
+    """Which lots a debit (or expiry, reversal) took from, so a cancel restores them."""
+
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="lot_uses")
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="uses")
+    amount = models.DecimalField(**MONEY)
+
+
+class Notification(TenantModel):
+    """The outbox: one row per message, sent by a background job with retries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    channel = models.CharField(max_length=8)
+    recipient = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Makes "send once" jobs (expiry reminders) idempotent.
+    dedupe_key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
+
+
+class OneTimeCode(TenantModel):
+    """A short-lived code sent to a phone; stored hashed, a few attempts only."""
+
+    phone = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=40)
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "phone", "purpose"], name="otp_lookup")]

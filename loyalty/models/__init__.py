@@ -1,0 +1,19 @@
+from .catalogue import Goods, GoodsCategory
+from .rules import Rule
+from .sales import Sale, SalePosition, SaleRule
+from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
+
+__all__ = [
+    "Brand",
+    "Business",
+    "BusinessLogo",
+    "Goods",
+    "GoodsCategory",
+    "Membership",
+    "PointOfSale",
+    "Program",
+    "Rule",
+    "Sale",
+    "SalePosition",
+    "SaleRule",
+]

@@ -1,0 +1,164 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import TenantModel
+from .tenants import key_validator
+
+
+class Rule(TenantModel):
+    """A loyalty rule (rules.md). The engine sees it as `loyalty.engine.Rule`."""
+
+    class Mode(models.TextChoices):
+        AUTO = "auto", _("Automatic, every sale")
+        MANUAL = "manual", _("Manual, selected by the cashier")
+        COUPON = "coupon", _("Coupon reward")
+        KIOSK = "kiosk", _("Kiosk offer")
+
+    class Action(models.TextChoices):
+        DISCOUNT_GOODS_PERCENT = "discount_goods_percent", _("Discount on goods, %")
+        DISCOUNT_GOODS_AMOUNT = "discount_goods_amount", _("Discount on goods, amount per unit")
+        SPECIAL_PRICE = "special_price", _("Special price")
+        DISCOUNT_CHECK_PERCENT = "discount_check_percent", _("Discount on the check, %")
+        DISCOUNT_CHECK_AMOUNT = "discount_check_amount", _("Discount on the check, amount")
+        CREDIT_GOODS_PERCENT = "credit_goods_percent", _("Points for goods, %")
+        CREDIT_GOODS_AMOUNT = "credit_goods_amount", _("Points for goods, per unit")
+        CREDIT_CHECK_PERCENT = "credit_check_percent", _("Points for the check, %")
+        CREDIT_CHECK_AMOUNT = "credit_check_amount", _("Points for the check, fixed")
+        ISSUE_COUPON_GOODS = "issue_coupon_goods", _("Issue coupons for goods")
+        ISSUE_COUPON_CHECK = "issue_coupon_check", _("Issue coupons for the check")
+
+    GOODS_ACTIONS = frozenset(
+        {
+            "discount_goods_percent",
+            "discount_goods_amount",
+            "special_price",
+            "credit_goods_percent",
+            "credit_goods_amount",
+            "issue_coupon_goods",
+        }
+    )
+    CREDIT_ACTIONS = frozenset(
+        {"credit_goods_percent", "credit_goods_amount", "credit_check_percent",
+         "credit_check_amount"}
+    )
+    ISSUE_ACTIONS = frozenset({"issue_coupon_goods", "issue_coupon_check"})
+    PERCENT_ACTIONS = frozenset(
+        {"discount_goods_percent", "discount_check_percent", "credit_goods_percent",
+         "credit_check_percent"}
+    )
+
+    class Measure(models.TextChoices):
+        AMOUNT = "amount", _("Amount")
+        QUANTITY = "quantity", _("Quantity")
+
+    class Period(models.TextChoices):
+        CHECK = "check", _("This check")
+        DAY = "day", _("Current day")
+        WEEK = "week", _("Current week")
+        MONTH = "month", _("Current month")
+        YEAR = "year", _("Current year")
+        LAST_30_DAYS = "last_30_days", _("Last 30 days")
+        LAST_365_DAYS = "last_365_days", _("Last 365 days")
+        ALL_TIME = "all_time", _("All time")
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", _("All sales")
+        FIRST = "first", _("First sale only")
+        REPEAT = "repeat", _("Repeat sales only")
+
+    class Identity(models.TextChoices):
+        ANY = "any", _("Any customer")
+        IDENTIFIED = "identified", _("Identified customers")
+        ANONYMOUS = "anonymous", _("Anonymous checks")
+
+    class Per(models.TextChoices):
+        CHECK = "check", _("Per check")
+        ITEM = "item", _("Per item")
+
+    program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="rules")
+    key = models.CharField(_("key"), max_length=80, validators=[key_validator])
+    name = models.CharField(_("name"), max_length=200)
+    explanation = models.CharField(_("explanation"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.AUTO)
+    priority = models.IntegerField(_("priority"), default=0)
+    combine = models.BooleanField(_("combine with other rules"), default=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # depends_on
+    depends_measure = models.CharField(
+        _("depends on measure"), max_length=10, choices=Measure.choices, blank=True
+    )
+    depends_period = models.CharField(
+        _("over period"), max_length=16, choices=Period.choices, blank=True
+    )
+    # [{"from": "100.01", "value": "7"}, ...], decimals as strings, sorted by "from".
+    thresholds = models.JSONField(_("thresholds"), default=list, blank=True)
+    min_quantity = models.DecimalField(
+        _("minimum quantity"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    max_quantity = models.DecimalField(
+        _("maximum quantity"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    # credit
+    credit_account = models.CharField(_("credit to account"), max_length=80, default="bonus")
+    credit_expires_in_days = models.PositiveIntegerField(
+        _("expires in days"), null=True, blank=True
+    )
+    credit_activates_in_days = models.PositiveIntegerField(
+        _("activates in days"), null=True, blank=True
+    )
+    # coupon issue
+    coupon_series = models.ForeignKey(
+        "coupons.CouponSeries",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issuing_rules",
+    )
+    coupon_per = models.CharField(
+        _("coupons per"), max_length=5, choices=Per.choices, default=Per.CHECK
+    )
+    coupon_quantity = models.PositiveIntegerField(_("coupon quantity"), default=1)
+    # filters
+    applies_to_sales = models.CharField(
+        _("applies to"), max_length=8, choices=AppliesTo.choices, default=AppliesTo.ALL
+    )
+    customer_identity = models.CharField(
+        _("customer identity"), max_length=12, choices=Identity.choices, default=Identity.ANY
+    )
+    customer_categories = models.ManyToManyField(
+        "customers.CustomerCategory", blank=True, related_name="rules"
+    )
+    points_of_sale = models.ManyToManyField(
+        "loyalty.PointOfSale", blank=True, related_name="rules"
+    )
+    include_categories = models.JSONField(_("include categories"), default=list, blank=True)
+    include_goods = models.JSONField(_("include goods"), default=list, blank=True)
+    exclude_categories = models.JSONField(_("exclude categories"), default=list, blank=True)
+    exclude_goods = models.JSONField(_("exclude goods"), default=list, blank=True)
+    # schedule (business time zone)
+    date_from = models.DateField(_("from date"), null=True, blank=True)
+    date_to = models.DateField(_("to date"), null=True, blank=True)
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    time_from = models.TimeField(_("from time"), null=True, blank=True)
+    time_to = models.TimeField(_("to time"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("rule")
+        ordering = ["priority", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="rule_unique_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_goods_action(self):
+        return self.action in self.GOODS_ACTIONS

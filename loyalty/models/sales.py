@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import TenantModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Sale(TenantModel):
+    """A confirmed check. Cancelling keeps the row and reverses its effects."""
+
+    COMPLETED, CANCELLED = "completed", "cancelled"
+    STATUSES = [(COMPLETED, _("Completed")), (CANCELLED, _("Cancelled"))]
+
+    program = models.ForeignKey("loyalty.Program", on_delete=models.PROTECT, related_name="+")
+    point_of_sale = models.ForeignKey(
+        "loyalty.PointOfSale", on_delete=models.PROTECT, related_name="sales"
+    )
+    device = models.ForeignKey(
+        "terminal.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+    )
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    time = models.DateTimeField(_("sale time"))
+    status = models.CharField(max_length=10, choices=STATUSES, default=COMPLETED)
+    amount = models.DecimalField(**MONEY)
+    discount = models.DecimalField(**MONEY)
+    amount_to_pay = models.DecimalField(**MONEY)
+    points_paid = models.DecimalField(**MONEY)
+    money_to_pay = models.DecimalField(**MONEY)
+    # The evaluation result as answered to the terminal (terminal-api.md).
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sale")
+        ordering = ["-time", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "program", "status", "time"], name="sale_history"),
+            models.Index(fields=["business", "-time"], name="sale_business_time"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.amount_to_pay}"
+
+
+class SalePosition(TenantModel):
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="positions")
+    index = models.PositiveIntegerField()
+    code = models.CharField(max_length=80)
+    title = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=80, blank=True)
+    price = models.DecimalField(**MONEY)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    amount = models.DecimalField(**MONEY)
+    discount = models.DecimalField(**MONEY)
+    amount_to_pay = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["sale", "index"]
+
+
+class SaleRule(TenantModel):
+    """A rule applied to a sale, in the order it applied."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="applied_rules")
+    rule = models.ForeignKey(
+        "loyalty.Rule", null=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+    rule_key = models.CharField(max_length=80)
+    order = models.PositiveIntegerField()
+    discount = models.DecimalField(**MONEY)
+    credit = models.DecimalField(**MONEY)
+    coupons = models.PositiveIntegerField(default=0)
+    coupon_code = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["sale", "order"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TerminalConfig(AppConfig):
+    name = "terminal"
+    verbose_name = _("Terminals and kiosks")

@@ -1,0 +1,72 @@
+"""One exception handler: every API error is {"error": {"code", "message", "field"}}."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from loyalty.errors import DomainError
+
+
+def error_response(code, message, field=None, status_code=400, headers=None, **extra):
+    body = {"error": {"code": code, "message": str(message), "field": field, **extra}}
+    return Response(body, status=status_code, headers=headers)
+
+
+def _first_error(detail, path=""):
+    """The first (json path, message) in DRF's nested validation detail."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            sub = key if key != "non_field_errors" else ""
+            return _first_error(value, f"{path}.{sub}" if path and sub else (sub or path))
+    if isinstance(detail, list):
+        for i, value in enumerate(detail):
+            if isinstance(value, (dict, list)):
+                if value:
+                    return _first_error(value, f"{path}[{i}]")
+                continue
+            return path or None, str(value)
+    return path or None, str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return error_response(exc.code, exc.message, exc.field, exc.status, **exc.extra)
+    if isinstance(exc, Http404):
+        return error_response("not_found", "Not found.", None, 404)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first_error(exc.detail)
+        return error_response("validation_error", message, field, 400)
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 1)
+        return error_response(
+            "throttled", "Too many requests.", None, 429, headers={"Retry-After": str(wait)}
+        )
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        headers = {"WWW-Authenticate": "Token"}
+        return error_response("not_authenticated", exc.detail, None, 401, headers=headers)
+    if isinstance(exc, exceptions.PermissionDenied):
+        return error_response("permission_denied", exc.detail, None, 403)
+    if isinstance(exc, exceptions.NotFound):
+        return error_response("not_found", "Not found.", None, 404)
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return error_response("method_not_allowed", exc.detail, None, 405)
+    if isinstance(exc, exceptions.NotAcceptable):
+        return error_response("not_acceptable", exc.detail, None, 406)
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return error_response("unsupported_media_type", exc.detail, None, 415)
+    if isinstance(exc, exceptions.ParseError):
+        return error_response("validation_error", exc.detail, None, 400)
+    if isinstance(exc, exceptions.APIException):
+        return error_response("error", exc.detail, None, exc.status_code)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return error_response(
+            "unavailable", "The database is unavailable.", None,
+            status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, DatabaseError):
+        return error_response("internal_error", "Internal error.", None, 500)
+    return error_response("internal_error", "Internal error.", None, 500)

@@ -1,0 +1,93 @@
+# Perkline: `make run` serves the demo, `make test` runs the whole suite on PostgreSQL.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+RUFF := $(VENV)/bin/ruff
+# Development settings for everything `make run` does (SQLite unless DATABASE_URL is set).
+DEV_ENV := DEBUG=1
+
+.PHONY: help install run migrate messages compilemessages static seed test test-sqlite \
+	lint fmt bench clean check-ledger
+
+help:
+	@echo "make run          install if needed, migrate, seed the demo, serve on 127.0.0.1:8000"
+	@echo "make test         lint, then the whole suite on a throwaway PostgreSQL 15"
+	@echo "make test-sqlite  the suite on SQLite (fast; PostgreSQL-only tests are skipped)"
+	@echo "make lint | fmt   ruff check and format check | ruff fix and format"
+	@echo "make messages     update locale/uk .po files; make compilemessages builds .mo"
+	@echo "make bench        run the benchmarks in bench/"
+	@echo "make clean        remove caches, collected static files and the dev database"
+
+# Reinstalled when pyproject.toml changes.
+$(STAMP): pyproject.toml scripts/setup_env.sh
+	scripts/setup_env.sh
+
+install: $(STAMP)
+
+run: $(STAMP) migrate compilemessages static seed
+	scripts/run_server.sh
+
+migrate: $(STAMP)
+	@mkdir -p var
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+
+# compilemessages needs gettext's msgfmt: installed with apt-get as root, else skipped.
+compilemessages: $(STAMP)
+	@if ! command -v msgfmt >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		echo "installing gettext"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	fi
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=node_modules; \
+	else \
+		echo "WARNING: gettext (msgfmt) is missing; translations are not compiled" >&2; \
+	fi
+
+static: $(STAMP)
+	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+
+seed: $(STAMP)
+	@if $(DEV_ENV) $(MANAGE) help seed_demo >/dev/null 2>&1; then \
+		$(DEV_ENV) $(MANAGE) seed_demo; \
+	else \
+		echo "WARNING: the seed_demo command does not exist yet; no demo data" >&2; \
+	fi
+
+messages: $(STAMP)
+	$(DEV_ENV) $(MANAGE) makemessages -l uk --ignore=.venv --ignore=var --ignore=node_modules \
+		--ignore=tests
+
+test: $(STAMP) lint
+	@if grep -rqs --include='*.py' -E 'mark\.browser|pytestmark.*browser' tests; then \
+		scripts/ensure_chromium.sh; \
+	fi
+	scripts/pg_test.sh scripts/run_tests.sh
+
+test-sqlite: $(STAMP)
+	scripts/run_tests.sh
+
+lint: $(STAMP)
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+fmt: $(STAMP)
+	$(RUFF) check --fix .
+	$(RUFF) format .
+
+bench: $(STAMP)
+	@set -e; found=0; for script in bench/*.py; do \
+		case "$$script" in bench/_*) continue;; esac; [ -e "$$script" ] || continue; found=1; \
+		echo "== $$script"; $(PY) "$$script"; \
+	done; [ $$found = 1 ] || echo "no benchmarks in bench/"
+
+check-ledger: $(STAMP)
+	$(DEV_ENV) $(MANAGE) check_ledger
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .hypothesis var/static var/test-media var/perkline.sqlite3*
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -23,8 +23,10 @@ find_python() {
             return 0
         fi
     done
-    for candidate in /root/.pyenv/versions/3.1[23]*/bin/python3.1[23] \
-        "${HOME:-/root}"/.pyenv/versions/3.1[23]*/bin/python3.1[23] \
+    # pyenv's shims fail unless the version is selected, so look at its installs directly,
+    # newest first.
+    for candidate in $(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3.1[23] \
+        "${HOME:-/root}"/.pyenv/versions/3.1[23]*/bin/python3.1[23] 2>/dev/null | sort -rV) \
         /usr/bin/python3 /usr/local/bin/python3; do
         if [[ -x "$candidate" ]] && python_ok "$candidate"; then
             echo "$candidate"

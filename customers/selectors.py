@@ -1,0 +1,135 @@
+"""Reads of customers' accounts and the ledger."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .ledger import ZERO, active_lots_q, money, pending_lots_q
+from .models import Account, Enrolment, LedgerEntry, Lot
+
+
+def _zeros() -> dict[str, Decimal]:
+    return {"active": ZERO, "pending": ZERO, "expiring_soon": ZERO}
+
+
+def balances(*, customer, program, at=None) -> dict[str, dict[str, Decimal]]:
+    """{"bonus": {"active", "pending", "expiring_soon"}, "<account key>": {...}} in one query.
+
+    `bonus` is always there (zeros before the first credit); other accounts once they exist.
+    `active` is net of debt, so it is negative after a reversal took more than was left.
+    """
+    at = at or timezone.now()
+    soon = at + timedelta(days=getattr(settings, "PERKLINE_EXPIRING_SOON_DAYS", 30))
+    active = active_lots_q(at, "lots__") & Q(lots__remaining__gt=0)
+    rows = (
+        Account.objects.filter(customer=customer, program=program)
+        .values("key", "debt")
+        .annotate(
+            active=Sum("lots__remaining", filter=active),
+            pending=Sum(
+                "lots__remaining", filter=pending_lots_q(at, "lots__") & Q(lots__remaining__gt=0)
+            ),
+            expiring_soon=Sum("lots__remaining", filter=active & Q(lots__expires_at__lte=soon)),
+        )
+    )
+    result = {Account.BONUS: _zeros()}
+    for row in rows:
+        result[row["key"]] = {
+            "active": money((row["active"] or ZERO) - row["debt"]),
+            "pending": money(row["pending"] or ZERO),
+            "expiring_soon": money(row["expiring_soon"] or ZERO),
+        }
+    return result
+
+
+def spendable_points(*, customer, program, at=None) -> Decimal:
+    """The active bonus balance: what the customer may pay with now."""
+    at = at or timezone.now()
+    row = (
+        Account.objects.filter(customer=customer, program=program, key=Account.BONUS)
+        .values("debt")
+        .annotate(active=Sum("lots__remaining", filter=active_lots_q(at, "lots__")))
+        .first()
+    )
+    if row is None:
+        return ZERO
+    return money((row["active"] or ZERO) - row["debt"])
+
+
+def customer_category_key(*, customer, program) -> str | None:
+    """The key of the customer's category in `program`, None when unenrolled or uncategorised."""
+    return (
+        Enrolment.objects.filter(customer=customer, program=program)
+        .values_list("category__key", flat=True)
+        .first()
+    )
+
+
+def ledger_history(*, account) -> QuerySet:
+    """The account's entries, newest first, with what caused them."""
+    return (
+        LedgerEntry.objects.filter(account=account)
+        .select_related("sale", "coupon", "staff", "reverses")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _sum_of(model, field: str) -> Coalesce:
+    decimal = DecimalField(max_digits=14, decimal_places=2)
+    total = (
+        model.objects.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=decimal), Value(ZERO), output_field=decimal)
+
+
+def check_ledger() -> list[str]:
+    """Every account whose stored balance disagrees with its entries or with its lots."""
+    accounts = (
+        Account.objects.annotate(
+            entries_total=_sum_of(LedgerEntry, "amount"), lots_total=_sum_of(Lot, "remaining")
+        )
+        .order_by("pk")
+        .values(
+            "pk",
+            "business_id",
+            "customer_id",
+            "program_id",
+            "key",
+            "balance",
+            "debt",
+            "entries_total",
+            "lots_total",
+        )
+    )
+    problems = []
+    for row in accounts.iterator(chunk_size=2000):
+        name = (
+            f"account {row['pk']} (business {row['business_id']}, customer "
+            f"{row['customer_id']}, program {row['program_id']}, {row['key']})"
+        )
+        balance, entries_total = money(row["balance"]), money(row["entries_total"])
+        from_lots = money(row["lots_total"] - row["debt"])
+        if balance != entries_total:
+            problems.append(f"{name}: balance {balance} != sum of entries {entries_total}")
+        if balance != from_lots:
+            problems.append(
+                f"{name}: balance {balance} != lots remaining {money(row['lots_total'])}"
+                f" - debt {money(row['debt'])}"
+            )
+        if row["debt"] < 0:
+            problems.append(f"{name}: negative debt {money(row['debt'])}")
+    negative_lots = Lot.objects.filter(Q(remaining__lt=0) | Q(remaining__gt=F("amount")))
+    for lot in negative_lots.values("pk", "account_id", "amount", "remaining"):
+        problems.append(
+            f"lot {lot['pk']} of account {lot['account_id']}: remaining {lot['remaining']}"
+            f" outside 0..{lot['amount']}"
+        )
+    return problems

@@ -1,0 +1,19 @@
+"""django-q2 tasks of the customers app (scheduled in migration 0003_task_schedules)."""
+
+from .ledger import expire_lots
+from .notify import send_one, send_pending
+
+
+def expire_points_task() -> int:
+    """Posts the expiry entries of lots that expired; idempotent."""
+    return expire_lots()
+
+
+def send_notifications_task() -> int:
+    """Sends (or retries) pending notifications."""
+    return send_pending()
+
+
+def send_notification_task(notification_id: int) -> bool:
+    """Sends one notification right after the transaction that queued it committed."""
+    return send_one(notification_id)

@@ -33,7 +33,9 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed("Invalid token.") from exc
         device = (
-            Device.objects.select_related("point_of_sale", "business", "point_of_sale__program")
+            Device.objects.select_related(
+                "point_of_sale__business", "point_of_sale__program", "business"
+            )
             .filter(key_hash=hash_key(key), revoked_at__isnull=True)
             .first()
         )

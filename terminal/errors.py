@@ -15,11 +15,19 @@ def error_response(code, message, field=None, status_code=400, headers=None, **e
 
 
 def _first_error(detail, path=""):
-    """The first (json path, message) in DRF's nested validation detail."""
+    """The first (json path, message) in DRF's nested validation detail.
+
+    DRF reports list items as dicts keyed by index: {"positions": {0: {"quantity": [...]}}}.
+    """
     if isinstance(detail, dict):
         for key, value in detail.items():
-            sub = key if key != "non_field_errors" else ""
-            return _first_error(value, f"{path}.{sub}" if path and sub else (sub or path))
+            if isinstance(key, int):
+                sub_path = f"{path}[{key}]"
+            elif key in ("non_field_errors", "__all__"):
+                sub_path = path
+            else:
+                sub_path = f"{path}.{key}" if path else str(key)
+            return _first_error(value, sub_path)
     if isinstance(detail, list):
         for i, value in enumerate(detail):
             if isinstance(value, (dict, list)):
@@ -64,8 +72,11 @@ def exception_handler(exc, context):
         return error_response("error", exc.detail, None, exc.status_code)
     if isinstance(exc, (OperationalError, InterfaceError)):
         return error_response(
-            "unavailable", "The database is unavailable.", None,
-            status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"},
+            "unavailable",
+            "The database is unavailable.",
+            None,
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
         )
     if isinstance(exc, DatabaseError):
         return error_response("internal_error", "Internal error.", None, 500)

@@ -40,9 +40,7 @@ class IdempotencyRecord(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["device", "key"], name="idempotency_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["device", "key"], name="idempotency_unique")]
 
 
 class CustomerSession(TenantModel):

@@ -1,0 +1,27 @@
+"""Cancel a confirmed sale: everything it did is reversed, once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from coupons import services as coupon_services
+from customers import ledger
+from customers.models import Customer
+from loyalty.models import Sale
+
+
+def cancel_sale(*, sale, device=None, staff=None) -> Sale:
+    """Cancel `sale` (idempotent: a second call changes nothing) and return it."""
+    with transaction.atomic():
+        if sale.customer_id:
+            # Same first lock as confirm (the customer row), so the two never deadlock.
+            Customer.objects.select_for_update().filter(pk=sale.customer_id).first()
+        sale = Sale.objects.select_for_update().get(pk=sale.pk)
+        if sale.status == Sale.CANCELLED:
+            return sale
+        now = timezone.now()
+        ledger.reverse_sale_entries(sale=sale, at=now)
+        coupon_services.restore_after_cancel(sale=sale, at=now)
+        sale.status = Sale.CANCELLED
+        sale.cancelled_at = now
+        sale.save(update_fields=["status", "cancelled_at"])
+    return sale

@@ -1,0 +1,230 @@
+"""Confirm a check: one transaction, rows locked in one order, stored idempotently."""
+
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from coupons import services as coupon_services
+from coupons.models import CouponSeries
+from customers import ledger
+from customers.services import get_or_register_by_phone
+from loyalty.errors import IdempotencyConflict
+from loyalty.models import Sale, SalePosition, SaleRule
+from terminal.models import IdempotencyRecord
+
+from .context import build_context
+from .evaluate import run_engine, top_ups_of
+from .inputs import CheckInput
+from .results import build_result, iso, public, refusal_for_confirm
+
+
+def _advisory_lock(device_id: int, key: str):
+    """Serialise confirms that share an Idempotency-Key (PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise every writer)."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{device_id}:{key}".encode(), digest_size=8).digest()
+    lock_id = int.from_bytes(digest, "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def confirm_check(
+    *,
+    point_of_sale,
+    data: CheckInput,
+    device=None,
+    staff=None,
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+) -> tuple[int, dict]:
+    """Confirm `data` at `point_of_sale`; returns (HTTP status, body) as stored.
+
+    A replay with the same key and body returns the stored answer and writes nothing;
+    any refusal raises a DomainError and writes nothing.
+    """
+    with transaction.atomic():
+        if device is not None and idempotency_key:
+            _advisory_lock(device.pk, idempotency_key)
+            record = IdempotencyRecord.objects.filter(
+                device_id=device.pk, key=idempotency_key
+            ).first()
+            if record is not None:
+                if record.request_hash != request_hash:
+                    raise IdempotencyConflict(field="Idempotency-Key")
+                return record.status_code, record.body
+
+        ctx = build_context(point_of_sale=point_of_sale, data=data, lock=True)
+        result = run_engine(ctx)
+        top_ups = top_ups_of(ctx)
+        body = build_result(ctx, result, top_ups=top_ups)
+        refusal_for_confirm(body)
+        public(body)
+
+        customer = ctx.customer
+        if customer is None and ctx.new_phone:
+            customer, _created = get_or_register_by_phone(
+                business=ctx.business, program=ctx.program, phone=ctx.new_phone
+            )
+            body["customer"]["id"] = customer.pk
+        at = ctx.at
+        sale = Sale.objects.create(
+            business_id=ctx.business.pk,
+            program_id=ctx.program.pk,
+            point_of_sale_id=point_of_sale.pk,
+            device=device,
+            staff=staff,
+            customer=customer,
+            external_id=data.external_id or "",
+            time=at,
+            amount=result.amount,
+            discount=result.discount,
+            amount_to_pay=result.amount_to_pay,
+            points_paid=result.points_paid,
+            money_to_pay=result.money_to_pay,
+        )
+        _write_lines(sale, ctx, data, result)
+        _move_points(sale, customer, ctx, result, top_ups, at)
+        _redeem_coupons(sale, customer, ctx, device, staff, at)
+        body["coupons_issued"] = _issue_coupons(sale, customer, ctx, result, device, at)
+
+        body["sale"] = {
+            "id": sale.pk,
+            "external_id": sale.external_id,
+            "created_at": iso(sale.created_at),
+        }
+        sale.result = body
+        sale.save(update_fields=["result"])
+        if device is not None and idempotency_key:
+            IdempotencyRecord.objects.create(
+                business_id=ctx.business.pk,
+                device=device,
+                key=idempotency_key,
+                request_hash=request_hash,
+                status_code=201,
+                body=body,
+            )
+    return 201, body
+
+
+def _write_lines(sale, ctx, data, result):
+    business_id = ctx.business.pk
+    SalePosition.objects.bulk_create(
+        [
+            SalePosition(
+                business_id=business_id,
+                sale=sale,
+                index=i,
+                code=given.code,
+                title=given.title,
+                category=given.category,
+                price=given.price,
+                quantity=given.quantity,
+                amount=line.amount,
+                discount=line.discount,
+                amount_to_pay=line.amount_to_pay,
+            )
+            for i, (given, line) in enumerate(zip(data.positions, result.positions, strict=True))
+        ]
+    )
+    SaleRule.objects.bulk_create(
+        [
+            SaleRule(
+                business_id=business_id,
+                sale=sale,
+                rule_id=applied.rule_id,
+                rule_key=applied.key,
+                order=order,
+                discount=applied.discount,
+                credit=applied.credit,
+                coupons=applied.coupons,
+                coupon_code=applied.coupon_ref or "",
+            )
+            for order, applied in enumerate(result.applied_rules)
+        ]
+    )
+
+
+def _move_points(sale, customer, ctx, result, top_ups, at):
+    if customer is None:
+        return
+    program = ctx.program
+    if result.points_paid > 0:
+        account = ledger.get_account(customer=customer, program=program, key="bonus", lock=True)
+        ledger.spend(account=account, amount=result.points_paid, sale=sale, at=at)
+    # One entry per (account, activation, expiry): constant writes whatever the rule count.
+    grouped: dict[tuple, Decimal] = defaultdict(Decimal)
+    for c in result.credits:
+        if c.amount > 0:
+            grouped[(c.account, c.activates_at, c.expires_at)] += c.amount
+    for (key, activates_at, expires_at), amount in sorted(
+        grouped.items(), key=lambda item: (item[0][0], str(item[0][1]), str(item[0][2]))
+    ):
+        account = ledger.get_account(customer=customer, program=program, key=key, lock=True)
+        ledger.credit(
+            account=account,
+            amount=amount,
+            sale=sale,
+            activates_at=activates_at,
+            expires_at=expires_at,
+            at=at,
+            reason=f"sale #{sale.pk}",
+        )
+
+
+def _redeem_coupons(sale, customer, ctx, device, staff, at):
+    actor_kind = "device" if device is not None else ("staff" if staff is not None else "system")
+    actor = str(device or staff or "")
+    for presented in ctx.coupons:
+        if presented.refusal is not None:
+            continue
+        coupon = presented.coupon
+        if coupon.series.reward_rule_id is None:
+            coupon_services.redeem_top_up(
+                coupon=coupon,
+                customer=customer,
+                at=at,
+                point_of_sale=ctx.point_of_sale,
+                sale=sale,
+                actor_kind=actor_kind,
+                actor=actor,
+            )
+        else:
+            coupon_services.redeem_coupon(
+                coupon=coupon,
+                at=at,
+                customer=customer,
+                sale=sale,
+                point_of_sale=ctx.point_of_sale,
+                actor_kind=actor_kind,
+                actor=actor,
+                staff=staff,
+            )
+
+
+def _issue_coupons(sale, customer, ctx, result, device, at):
+    if not result.coupons_issued:
+        return []
+    keys = {issue.series for issue in result.coupons_issued}
+    series_by_key = {
+        s.key: s for s in CouponSeries.objects.filter(program_id=ctx.program.pk, key__in=keys)
+    }
+    issued = []
+    for issue in result.coupons_issued:
+        coupons = coupon_services.issue_coupons(
+            series=series_by_key[issue.series],
+            quantity=issue.quantity,
+            at=at,
+            customer=customer,
+            sale=sale,
+            actor_kind="device" if device is not None else "system",
+            actor=str(device or ""),
+            point_of_sale=ctx.point_of_sale,
+            notify=customer is not None,
+        )
+        issued += [
+            {"series": issue.series, "code": c.code, "valid_to": iso(c.valid_to)} for c in coupons
+        ]
+    return issued

@@ -1,0 +1,228 @@
+"""Builds the engine's input for one check: customer, coupons, history.
+
+Shared by evaluate (reads only) and confirm (which calls it again under row locks).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext as _
+
+from coupons import services as coupon_services
+from coupons.codes import normalize_code
+from coupons.models import Coupon
+from customers import selectors as customer_selectors
+from customers.models import Customer, Enrolment
+from customers.phones import normalize_phone
+from loyalty import engine
+from loyalty.errors import NotFound, ValidationFailed
+
+from .history import customer_history
+from .inputs import CheckInput
+from .ruleset import load_program_rules
+
+CENT = Decimal("0.01")
+MAX_AHEAD = timedelta(minutes=5)
+MAX_BACK = timedelta(days=30)
+
+
+@dataclass
+class PresentedCoupon:
+    ref: str  # as presented, canonical when found
+    coupon: Coupon | None
+    refusal: str | None  # error code, or None when usable
+
+
+@dataclass
+class CheckContext:
+    point_of_sale: object
+    program: object
+    business: object
+    at: object
+    customer: Customer | None
+    new_phone: str  # an unknown phone that confirm will register (auto_register)
+    compiled: object
+    engine_check: engine.Check
+    coupons: list[PresentedCoupon] = field(default_factory=list)
+    category_key: str | None = None
+    settings: engine.ProgramSettings | None = None
+
+
+def check_time(value):
+    now = dj_timezone.now()
+    if value is None:
+        return now
+    if dj_timezone.is_naive(value):
+        raise ValidationFailed(_("The time must include a UTC offset."), field="time")
+    if value > now + MAX_AHEAD:
+        raise ValidationFailed(_("The time may not lie more than 5 minutes ahead."), field="time")
+    if value < now - MAX_BACK:
+        raise ValidationFailed(_("The time may not lie more than 30 days back."), field="time")
+    return value
+
+
+def resolve_customer(*, business, program, ref: dict | None, lock: bool = False):
+    """(customer or None, unknown phone to register or "")."""
+    if not ref:
+        return None, ""
+    qs = Customer.objects.filter(business_id=business.pk)
+    if lock:
+        qs = qs.select_for_update()
+    if ref.get("id") is not None:
+        customer = qs.filter(pk=ref["id"]).first()
+        if customer is None:
+            raise NotFound(_("No such customer."), field="customer.id")
+        return customer, ""
+    if ref.get("card"):
+        card = normalize_code(ref["card"])
+        customer = qs.filter(card_code=card).first()
+        if customer is None:
+            raise NotFound(_("No customer with this card."), field="customer.card")
+        return customer, ""
+    if ref.get("phone"):
+        try:
+            phone = normalize_phone(ref["phone"], business.phone_region)
+        except ValidationFailed as exc:
+            exc.field = "customer.phone"
+            raise
+        customer = qs.filter(phone=phone).first()
+        if customer is not None:
+            return customer, ""
+        if program.auto_register:
+            return None, phone
+        raise NotFound(_("No customer with this phone."), field="customer.phone")
+    raise ValidationFailed(_("Give the customer's phone, card or id."), field="customer")
+
+
+def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> CheckContext:
+    program = point_of_sale.program
+    business = point_of_sale.business
+    at = check_time(data.time)
+    compiled = load_program_rules(program)
+    customer, new_phone = resolve_customer(
+        business=business, program=program, ref=data.customer, lock=lock
+    )
+    identified = customer is not None or bool(new_phone)
+
+    category_key = None
+    spendable = Decimal("0.00")
+    has_sales = False
+    history = {}
+    if customer is not None:
+        enrolment = (
+            Enrolment.objects.filter(customer_id=customer.pk, program_id=program.pk)
+            .select_related("category")
+            .first()
+        )
+        category_key = enrolment.category.key if enrolment and enrolment.category else None
+        spendable = customer_selectors.spendable_points(customer=customer, program=program, at=at)
+        history_rules = engine.history_rules(compiled.ruleset)
+        has_sales, history = customer_history(
+            customer_id=customer.pk,
+            program_id=program.pk,
+            rules=history_rules,
+            at=at,
+            timezone=business.timezone,
+        )
+    elif new_phone:
+        default = program.customer_categories.filter(is_default=True).first()
+        category_key = default.key if default else None
+
+    presented = present_coupons(
+        business=business,
+        codes=data.coupons,
+        customer=customer,
+        point_of_sale=point_of_sale,
+        at=at,
+        check_amount=sum(
+            ((p.price * p.quantity).quantize(CENT, ROUND_HALF_UP) for p in data.positions),
+            Decimal("0.00"),
+        ),
+        identified=identified,
+        lock=lock,
+    )
+    applications = tuple(
+        engine.CouponApplication(ref=p.ref, rule_id=p.coupon.series.reward_rule_id)
+        for p in presented
+        if p.refusal is None and p.coupon.series.reward_rule_id
+    )
+    engine_customer = None
+    if identified:
+        engine_customer = engine.Customer(
+            id=customer.pk if customer else None,
+            category=category_key,
+            has_completed_sales=has_sales,
+            spendable_points=spendable,
+        )
+    check = engine.Check(
+        time=at,
+        timezone=business.timezone,
+        point_of_sale=point_of_sale.key,
+        positions=tuple(
+            engine.Position(
+                code=p.code, title=p.title, category=p.category, price=p.price, quantity=p.quantity
+            )
+            for p in data.positions
+        ),
+        customer=engine_customer,
+        manual_rule_ids=tuple(data.manual_rules),
+        coupons=applications,
+        pay_with_points=data.pay_with_points,
+        history=history,
+    )
+    return CheckContext(
+        point_of_sale=point_of_sale,
+        program=program,
+        business=business,
+        at=at,
+        customer=customer,
+        new_phone=new_phone,
+        compiled=compiled,
+        engine_check=check,
+        coupons=presented,
+        category_key=category_key,
+        settings=engine.ProgramSettings(
+            max_points_share=program.max_points_share,
+            credit_on_points_payment=program.credit_on_points_payment,
+        ),
+    )
+
+
+def present_coupons(
+    *, business, codes, customer, point_of_sale, at, check_amount, lock, identified=True
+):
+    """Each presented code with its coupon and the reason it cannot be used, if any."""
+    if not codes:
+        return []
+    normalized = [normalize_code(code) for code in codes]
+    qs = Coupon.objects.filter(
+        business_id=business.pk, code_norm__in=normalized, is_stock=False
+    ).select_related("series")
+    if lock:
+        qs = qs.select_for_update(of=("self",)).order_by("pk")
+    found = {c.code_norm: c for c in qs}
+    presented, seen = [], set()
+    for raw, norm in zip(codes, normalized, strict=True):
+        coupon = found.get(norm)
+        if coupon is None:
+            presented.append(PresentedCoupon(ref=raw, coupon=None, refusal="coupon_not_found"))
+            continue
+        if norm in seen:
+            presented.append(
+                PresentedCoupon(ref=coupon.code, coupon=coupon, refusal="coupon_already_redeemed")
+            )
+            continue
+        seen.add(norm)
+        refusal = coupon_services.coupon_refusal(
+            coupon=coupon,
+            customer=customer,
+            point_of_sale=point_of_sale,
+            at=at,
+            check_amount=check_amount,
+        )
+        if refusal is None and coupon.series.reward_rule_id is None and not identified:
+            refusal = "customer_required"  # a top-up needs an account to credit
+        presented.append(PresentedCoupon(ref=coupon.code, coupon=coupon, refusal=refusal))
+    return presented

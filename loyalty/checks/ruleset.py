@@ -1,0 +1,116 @@
+"""A program's rules as the engine sees them, compiled once per program version.
+
+The cache is per process and keyed by (program id, version): any rule change bumps
+`Program.version` (loyalty.signals), so a stale rule set is never used.
+"""
+
+import threading
+from decimal import Decimal
+
+from loyalty import engine
+from loyalty.models import Rule
+
+_cache: dict[tuple[int, int], "CompiledProgram"] = {}
+_lock = threading.Lock()
+_MAX_ENTRIES = 256
+
+
+class CompiledProgram:
+    def __init__(self, ruleset, rules_by_id, kiosk_rules):
+        self.ruleset = ruleset
+        self.rules_by_id = rules_by_id  # id -> engine.Rule (every mode, active only)
+        self.kiosk_rules = kiosk_rules
+
+
+def _dec(value):
+    return None if value is None else Decimal(value)
+
+
+def to_engine_rule(rule: Rule, order: int) -> engine.Rule:
+    depends_on = None
+    if rule.depends_measure and rule.depends_period and rule.thresholds:
+        depends_on = engine.DependsOn(
+            measure=rule.depends_measure,
+            period=rule.depends_period,
+            thresholds=tuple(
+                engine.Threshold(from_=Decimal(str(t["from"])), value=Decimal(str(t["value"])))
+                for t in sorted(rule.thresholds, key=lambda t: Decimal(str(t["from"])))
+            ),
+        )
+    schedule = None
+    if rule.date_from or rule.date_to or rule.weekdays or rule.time_from or rule.time_to:
+        schedule = engine.Schedule(
+            date_from=rule.date_from,
+            date_to=rule.date_to,
+            weekdays=frozenset(int(d) for d in rule.weekdays or ()),
+            time_from=rule.time_from,
+            time_to=rule.time_to,
+        )
+    credit = None
+    if rule.action in Rule.CREDIT_ACTIONS:
+        credit = engine.CreditTarget(
+            account=rule.credit_account or "bonus",
+            expires_in_days=rule.credit_expires_in_days,
+            activates_in_days=rule.credit_activates_in_days,
+        )
+    coupon = None
+    if rule.action in Rule.ISSUE_ACTIONS and rule.coupon_series_id:
+        coupon = engine.CouponIssueSpec(
+            series=rule.coupon_series.key, per=rule.coupon_per, quantity=rule.coupon_quantity
+        )
+    return engine.Rule(
+        id=rule.pk,
+        key=rule.key,
+        name=rule.name,
+        explanation=rule.explanation,
+        mode=rule.mode,
+        priority=rule.priority,
+        order=order,
+        action=rule.action,
+        combine=rule.combine,
+        value=_dec(rule.value),
+        depends_on=depends_on,
+        min_quantity=_dec(rule.min_quantity),
+        max_quantity=_dec(rule.max_quantity),
+        credit=credit,
+        coupon=coupon,
+        applies_to_sales=rule.applies_to_sales,
+        customer_identity=rule.customer_identity,
+        customer_categories=frozenset(c.key for c in rule.customer_categories.all()),
+        points_of_sale=frozenset(p.key for p in rule.points_of_sale.all()),
+        include_categories=frozenset(rule.include_categories or ()),
+        include_goods=frozenset(rule.include_goods or ()),
+        exclude_categories=frozenset(rule.exclude_categories or ()),
+        exclude_goods=frozenset(rule.exclude_goods or ()),
+        schedule=schedule,
+    )
+
+
+def load_program_rules(program) -> CompiledProgram:
+    """The compiled active rules of `program` (cached per version)."""
+    cache_key = (program.pk, program.version)
+    compiled = _cache.get(cache_key)
+    if compiled is not None:
+        return compiled
+    rules = list(
+        Rule.objects.filter(program_id=program.pk, is_active=True)
+        .select_related("coupon_series")
+        .prefetch_related("customer_categories", "points_of_sale")
+        .order_by("created_at", "id")
+    )
+    engine_rules = [to_engine_rule(rule, order) for order, rule in enumerate(rules)]
+    compiled = CompiledProgram(
+        ruleset=engine.compile_rules(engine_rules),
+        rules_by_id={r.id: r for r in engine_rules},
+        kiosk_rules=[r for r in engine_rules if r.mode == "kiosk"],
+    )
+    with _lock:
+        if len(_cache) >= _MAX_ENTRIES:
+            _cache.clear()
+        _cache[cache_key] = compiled
+    return compiled
+
+
+def clear_cache():
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,24 @@
+"""Any change to a program's rules bumps its version, so compiled rule sets refresh."""
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Program, Rule
+
+
+def bump_program_version(program_id):
+    Program.objects.filter(pk=program_id).update(version=F("version") + 1)
+
+
+@receiver(post_save, sender=Rule)
+@receiver(post_delete, sender=Rule)
+def _rule_changed(sender, instance, **kwargs):
+    bump_program_version(instance.program_id)
+
+
+@receiver(m2m_changed, sender=Rule.customer_categories.through)
+@receiver(m2m_changed, sender=Rule.points_of_sale.through)
+def _rule_links_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Rule):
+        bump_program_version(instance.program_id)

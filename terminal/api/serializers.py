@@ -1,0 +1,188 @@
+"""Input and output serializers of the terminal and kiosk API (terminal-api.md)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from loyalty.checks import CheckInput, PositionInput
+
+
+class CustomerRefSerializer(serializers.Serializer):
+    phone = serializers.CharField(required=False, max_length=40)
+    card = serializers.CharField(required=False, max_length=80)
+    id = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        given = [k for k in ("phone", "card", "id") if attrs.get(k) not in (None, "")]
+        if len(given) != 1:
+            raise serializers.ValidationError(_("Give exactly one of phone, card or id."))
+        return attrs
+
+
+class PositionSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=80)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    category = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+
+
+class CheckRequestSerializer(serializers.Serializer):
+    customer = CustomerRefSerializer(required=False, allow_null=True, default=None)
+    positions = PositionSerializer(many=True, allow_empty=False, max_length=500)
+    manual_rules = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+    coupons = serializers.ListField(
+        child=serializers.CharField(max_length=80), required=False, default=list, max_length=50
+    )
+    pay_with_points = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        default=Decimal("0.00"),
+    )
+    external_id = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    time = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def to_check(self) -> CheckInput:
+        data = self.validated_data
+        return CheckInput(
+            customer=dict(data["customer"]) if data.get("customer") else None,
+            positions=tuple(
+                PositionInput(
+                    code=p["code"],
+                    title=p.get("title") or "",
+                    category=p.get("category") or "",
+                    price=p["price"],
+                    quantity=p["quantity"],
+                )
+                for p in data["positions"]
+            ),
+            manual_rules=tuple(data.get("manual_rules") or ()),
+            coupons=tuple(data.get("coupons") or ()),
+            pay_with_points=data.get("pay_with_points") or Decimal("0.00"),
+            external_id=data.get("external_id") or "",
+            time=data.get("time"),
+        )
+
+
+class CustomerBodySerializer(serializers.Serializer):
+    """Body of the coupon calls: {"customer": {...}}."""
+
+    customer = CustomerRefSerializer()
+
+
+class RegisterCustomerSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    birthday = serializers.DateField(required=False, allow_null=True, default=None)
+    language = serializers.ChoiceField(
+        choices=["en", "uk"], required=False, allow_blank=True, default=""
+    )
+
+
+class ActivateSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=80)
+    customer = CustomerRefSerializer()
+
+
+# Output shapes, for the schema.
+class BalanceSerializer(serializers.Serializer):
+    active = serializers.CharField()
+    pending = serializers.CharField()
+    expiring_soon = serializers.CharField()
+
+
+class CouponAnswerSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    series = serializers.CharField()
+    state = serializers.CharField()
+    valid_from = serializers.CharField(allow_null=True)
+    valid_to = serializers.CharField(allow_null=True)
+    usable_here = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
+
+
+class CustomerAnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    category = serializers.CharField(allow_null=True)
+    balances = serializers.DictField(child=BalanceSerializer())
+    coupons = CouponAnswerSerializer(many=True)
+
+
+class PositionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    quantity = serializers.CharField()
+    amount = serializers.CharField()
+    discount = serializers.CharField()
+    amount_to_pay = serializers.CharField()
+
+
+class AppliedRuleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    explanation = serializers.CharField()
+    discount = serializers.CharField()
+    credit = serializers.CharField()
+    coupons = serializers.IntegerField()
+    coupon = serializers.CharField(allow_null=True)
+
+
+class CreditSerializer(serializers.Serializer):
+    account = serializers.CharField()
+    amount = serializers.CharField()
+    activates_at = serializers.CharField(allow_null=True)
+    expires_at = serializers.CharField(allow_null=True)
+    rule = serializers.CharField(allow_null=True)
+
+
+class IssuedCouponSerializer(serializers.Serializer):
+    series = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+
+
+class NotAppliedSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    ref = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SaleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    created_at = serializers.CharField()
+
+
+class CheckResultSerializer(serializers.Serializer):
+    amount = serializers.CharField()
+    discount = serializers.CharField()
+    amount_to_pay = serializers.CharField()
+    points_paid = serializers.CharField()
+    money_to_pay = serializers.CharField()
+    positions = PositionResultSerializer(many=True)
+    applied_rules = AppliedRuleSerializer(many=True)
+    credits = CreditSerializer(many=True)
+    coupons_issued = IssuedCouponSerializer(many=True)
+    not_applied = NotAppliedSerializer(many=True)
+    sale = SaleRefSerializer(allow_null=True)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

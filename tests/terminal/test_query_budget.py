@@ -1,0 +1,94 @@
+"""P3: evaluate <= 10 queries and confirm <= 30, whatever the number of rules, positions
+and coupons."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from coupons import services as coupon_services
+from coupons.models import CouponSeries
+from customers import ledger
+from loyalty.models import Rule
+from tests.factories import CustomerFactory, EnrolmentFactory
+
+from .conftest import item
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def populate(till, n_rules, n_coupons):
+    actions = [
+        "discount_goods_percent",
+        "credit_check_percent",
+        "discount_check_amount",
+        "credit_goods_amount",
+    ]
+    for i in range(n_rules):
+        fields = {"key": f"r{i}", "action": actions[i % 4], "value": D("1")}
+        if i % 5 == 0:
+            fields.update(
+                depends_measure="amount",
+                depends_period="last_30_days",
+                thresholds=[{"from": "0", "value": "1"}],
+            )
+        till.rule(**fields)
+    reward = Rule.objects.create(
+        business=till.business,
+        program=till.program,
+        key="cpn",
+        name="c",
+        mode="coupon",
+        action="discount_check_percent",
+        value=D("1"),
+    )
+    series = CouponSeries.objects.create(
+        business=till.business,
+        program=till.program,
+        key="s",
+        name="s",
+        reward_rule=reward,
+        validity_type="relative",
+        valid_days=30,
+    )
+    customer = CustomerFactory(business=till.business, phone="+380501230000")
+    EnrolmentFactory(customer=customer, business=till.business, program=till.program)
+    ledger.credit(
+        account=ledger.get_account(customer=customer, program=till.program), amount=D("1000")
+    )
+    coupons = coupon_services.issue_coupons(
+        series=series, quantity=n_coupons, at=timezone.now(), customer=customer
+    )
+    return [c.code for c in coupons]
+
+
+def body(n_positions, codes):
+    return {
+        "customer": {"phone": "+380501230000"},
+        "positions": [item((f"SKU{i}", "10.00", "cat")) for i in range(n_positions)],
+        "coupons": codes,
+        "pay_with_points": "1.00",
+    }
+
+
+@pytest.mark.parametrize(("n_rules", "n_positions", "n_coupons"), [(3, 1, 1), (40, 50, 5)])
+def test_query_budget(till, n_rules, n_positions, n_coupons):
+    codes = populate(till, n_rules, n_coupons)
+    request = body(n_positions, codes)
+    till.evaluate(request)  # warm the compiled rule cache as a running server has it
+    with CaptureQueriesContext(connection) as evaluate_queries:
+        response = till.evaluate(request)
+    assert response.status_code == 200, response.json()
+    assert len(evaluate_queries) <= 10, [q["sql"] for q in evaluate_queries]
+    with CaptureQueriesContext(connection) as confirm_queries:
+        response = till.confirm(request, key=f"q-{n_rules}")
+    assert response.status_code == 201, response.json()
+    assert len(confirm_queries) <= 30, "\n".join(q["sql"][:150] for q in confirm_queries)
+    QUERY_COUNTS.setdefault("evaluate", set()).add(len(evaluate_queries))
+    QUERY_COUNTS.setdefault("confirm", set()).add(len(confirm_queries))
+
+
+QUERY_COUNTS: dict = {}

@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coupons.codes import normalize_code
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
 
@@ -46,6 +48,21 @@ class GiftCertificate(TenantModel):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        errors = {}
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end date is before the start date.")
+        if self.random_count is not None and self.random_count < 1:
+            errors["random_count"] = _("Draw at least one series, or leave it empty.")
+        if not normalize_code(self.public_code):
+            errors["public_code"] = _("Enter a code.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.public_code_norm = normalize_code(self.public_code)
+        super().save(*args, **kwargs)
+
 
 class CertificateSeries(TenantModel):
     certificate = models.ForeignKey(
@@ -60,13 +77,25 @@ class CertificateSeries(TenantModel):
             models.UniqueConstraint(fields=["certificate", "series"], name="certseries_unique")
         ]
 
+    def clean(self):
+        # certificates.md: only series of the certificate's program can be bundled.
+        same_program = (
+            not self.series_id
+            or not self.certificate_id
+            or self.series.program_id == self.certificate.program_id
+        )
+        if not same_program:
+            raise ValidationError(
+                {"series": _("Choose a coupon series of the certificate's program.")}
+            )
+        if self.count is not None and self.count < 1:
+            raise ValidationError({"count": _("At least one coupon.")})
+
 
 class CertificateCode(TenantModel):
     """A single-use printed code of a certificate."""
 
-    certificate = models.ForeignKey(
-        GiftCertificate, on_delete=models.CASCADE, related_name="codes"
-    )
+    certificate = models.ForeignKey(GiftCertificate, on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(max_length=80)
     code_norm = models.CharField(max_length=80)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -76,6 +105,14 @@ class CertificateCode(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["business", "code_norm"], name="certcode_unique_code")
         ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        if self.code:
+            self.code_norm = normalize_code(self.code)
+        super().save(*args, **kwargs)
 
 
 class Activation(TenantModel):

@@ -1,12 +1,16 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from loyalty.errors import ValidationFailed
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
+
+from .codes import check_format, normalize_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -76,12 +80,39 @@ class CouponSeries(TenantModel):
         verbose_name = _("coupon series")
         verbose_name_plural = _("coupon series")
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "key"], name="series_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["program", "key"], name="series_unique_key")]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        try:
+            check_format(prefix=self.code_prefix, length=self.code_length, group=self.code_group)
+        except ValidationFailed as exc:
+            name = {"code_format.prefix": "code_prefix", "code_format.group": "code_group"}
+            errors[name.get(exc.field, "code_length")] = exc.message
+        if self.validity_type == self.Validity.RANGE:
+            if not self.valid_from or not self.valid_to:
+                errors["valid_to"] = _("A date range needs both dates.")
+            elif self.valid_to < self.valid_from:
+                errors["valid_to"] = _("The end date is before the start date.")
+        elif self.validity_type == self.Validity.RELATIVE and not self.valid_days:
+            errors["valid_days"] = _("Say for how many days the coupon is valid.")
+        elif self.validity_type == self.Validity.HOURS and not 1 <= (self.valid_hours or 0) <= 23:
+            errors["valid_hours"] = _("Between 1 and 23 hours.")
+        if self.reward_rule_id is None and self.top_up_amount is None:
+            errors["reward_rule"] = _("Choose a coupon rule or a top-up amount.")
+        if self.reward_rule_id is not None and self.top_up_amount is not None:
+            errors["top_up_amount"] = _("A coupon rewards either a rule or a top-up, not both.")
+        if self.top_up_amount is not None and self.top_up_amount <= 0:
+            errors["top_up_amount"] = _("The top-up must be greater than zero.")
+        if self.inventory is not None and self.inventory < self.issued_count:
+            errors["inventory"] = _("The inventory cannot be below the %(n)d coupons issued.") % {
+                "n": self.issued_count
+            }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_top_up(self):
@@ -104,7 +135,10 @@ class Coupon(TenantModel):
     is_stock = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.FREE)
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT,
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="coupons",
     )
     giver = models.ForeignKey(
@@ -134,10 +168,20 @@ class Coupon(TenantModel):
             models.Index(fields=["series", "state"], name="coupon_series_state"),
             models.Index(fields=["customer", "state"], name="coupon_wallet"),
             models.Index(fields=["state", "valid_to"], name="coupon_expiry"),
+            # Issuing from stock takes the oldest stock codes of a series; without this the
+            # scan would pass over every code already issued.
+            models.Index(
+                fields=["series", "id"], condition=models.Q(is_stock=True), name="coupon_stock"
+            ),
         ]
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.code:  # the look-up key always follows the printed code
+            self.code_norm = normalize_code(self.code)
+        super().save(*args, **kwargs)
 
 
 class CouponEvent(TenantModel):
@@ -150,7 +194,10 @@ class CouponEvent(TenantModel):
     actor_kind = models.CharField(max_length=10)  # device|staff|customer|system
     actor = models.CharField(max_length=120, blank=True)
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     customer = models.ForeignKey(
@@ -206,7 +253,10 @@ class CodeJob(TenantModel):
     params = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,776 @@
+"""Writes over coupons: issue, claim, transfer, redeem, restore after a cancelled sale, expire.
+
+Every service is one transaction. Counters and state changes are conditional UPDATEs
+(``... WHERE state IN (...)``, ``... WHERE issued_count + n <= inventory``), so the database
+decides who wins a race, and every change of state appends a CouponEvent.
+
+The look-ups callers use next to these (``find_coupon``, ``coupon_refusal``,
+``coupon_answer``, ``wallet``) live in ``coupons.selectors`` and are re-exported here.
+"""
+
+import re
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
+
+from .codes import generate_codes
+from .models import Coupon, CouponEvent, CouponSeries, PromotionChannel
+from .selectors import (
+    USABLE_STATES,
+    coupon_answer,
+    coupon_refusal,
+    find_coupon,
+    find_coupons,
+    series_title,
+    wallet,
+)
+from .validity import business_tz, issuable_until, window_on_issue, window_on_reach, window_state
+
+__all__ = [
+    "claim_coupon",
+    "count_channel_visit",
+    "coupon_answer",
+    "coupon_refusal",
+    "expire_coupons",
+    "find_coupon",
+    "find_coupons",
+    "issue_coupons",
+    "issue_to_customers",
+    "redeem_coupon",
+    "redeem_top_up",
+    "refusal",
+    "restore_after_cancel",
+    "send_expiry_reminders",
+    "transfer_coupon",
+    "wallet",
+]
+
+S = Coupon.State
+MAX_CODE_ATTEMPTS = 5
+
+MESSAGES = {
+    "coupon_not_found": gettext_lazy("No coupon with this code."),
+    "coupon_expired": gettext_lazy("This coupon has expired."),
+    "coupon_not_yet_valid": gettext_lazy("This coupon is not valid yet."),
+    "coupon_already_redeemed": gettext_lazy("This coupon has already been used."),
+    "coupon_already_claimed": gettext_lazy("This coupon is already in a wallet."),
+    "coupon_not_applicable": gettext_lazy("This coupon cannot be used here."),
+    "coupon_not_transferable": gettext_lazy("This coupon cannot be given to someone else."),
+    "coupon_series_exhausted": gettext_lazy("No more coupons of this series can be issued."),
+    "min_spend_not_reached": gettext_lazy("The check does not reach this coupon's minimum spend."),
+    "customer_required": gettext_lazy("This coupon needs an identified customer."),
+}
+
+
+def refusal(code: str, message=None, *, field=None, extra=None) -> DomainError:
+    """The domain error for a coupon error code: 404 for an unknown code, else 422."""
+    message = message or MESSAGES.get(code)
+    if code == "coupon_not_found":
+        return NotFound(message, code=code, field=field)
+    if code == "coupon_not_transferable":
+        # Stable public code set: a POS branches on coupon_not_applicable.
+        return Refused(message, code="coupon_not_applicable", field=field, extra=extra)
+    return Refused(message, code=code, field=field, extra=extra)
+
+
+def _event(
+    coupon,
+    from_state,
+    to_state,
+    *,
+    at,
+    actor_kind,
+    actor="",
+    staff=None,
+    customer=None,
+    point_of_sale=None,
+    sale=None,
+) -> CouponEvent:
+    return CouponEvent(
+        business_id=coupon.business_id,
+        coupon_id=coupon.pk,
+        from_state=from_state or "",
+        to_state=to_state,
+        at=at,
+        actor_kind=actor_kind,
+        actor=str(actor or "")[:120],
+        staff=staff,
+        customer_id=getattr(customer, "pk", customer),
+        point_of_sale=point_of_sale,
+        sale=sale,
+    )
+
+
+def _notify(customer, *, kind, subject, body, dedupe_key=""):
+    # Imported here: the outbox lives in the customers app, which imports coupon models.
+    from customers.notify import notify_customer
+
+    return notify_customer(
+        customer=customer, kind=kind, body=body, subject=subject, dedupe_key=dedupe_key
+    )
+
+
+def _language(customer, business) -> str:
+    return customer.language or getattr(business, "language", "") or translation.get_language()
+
+
+def _local_date(moment, business) -> str:
+    return date_format(moment.astimezone(business_tz(business)).date(), "DATE_FORMAT")
+
+
+# -- issue ---------------------------------------------------------------------------------
+
+
+def _refuse_unissuable(series, at):
+    """Archived series and series past their end issue nothing (``coupon_series_exhausted``).
+
+    A ``range`` series whose window is over counts as ended: anything issued would already
+    be expired.
+    """
+    if series.is_archived:
+        raise refusal("coupon_series_exhausted", _("This coupon series has been archived."))
+    until = issuable_until(series)
+    if until is not None and at > until:
+        raise refusal("coupon_series_exhausted", _("This coupon series has ended."))
+
+
+def _reserve(series, quantity) -> bool:
+    """Count ``quantity`` more issued coupons unless that passes the inventory (one UPDATE)."""
+    fits = Q(inventory__isnull=True) | Q(inventory__gte=F("issued_count") + quantity)
+    return bool(
+        CouponSeries.objects.filter(pk=series.pk, is_archived=False)
+        .filter(fits)
+        .update(issued_count=F("issued_count") + quantity)
+    )
+
+
+def _make_coupons(series, quantity, fields) -> list[Coupon]:
+    """New coupons with random codes; a code already taken in the business is drawn again."""
+    for _attempt in range(MAX_CODE_ATTEMPTS):
+        coupons = [
+            Coupon(
+                business_id=series.business_id, series=series, code=code, code_norm=norm, **fields
+            )
+            for code, norm in generate_codes(series, quantity)
+        ]
+        try:
+            with transaction.atomic():
+                return Coupon.objects.bulk_create(coupons)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw unique coupon codes")  # 40+ bits: practically never
+
+
+def _take_stock(series, quantity, fields) -> list[Coupon]:
+    """Hand out ``quantity`` pregenerated or imported stock codes, oldest first.
+
+    SKIP LOCKED lets concurrent issues take different rows instead of waiting on each other.
+    """
+    ids = list(
+        Coupon.objects.filter(series=series, is_stock=True)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:quantity]
+    )
+    if len(ids) < quantity:
+        raise refusal("coupon_series_exhausted", _("No codes are left in this series."))
+    Coupon.objects.filter(pk__in=ids).update(is_stock=False, **fields)
+    coupons = list(Coupon.objects.filter(pk__in=ids).order_by("pk"))
+    for coupon in coupons:
+        coupon.series = series
+    return coupons
+
+
+def issue_coupons(
+    *,
+    series,
+    quantity: int,
+    at,
+    customer=None,
+    sale=None,
+    actor_kind="system",
+    actor="",
+    staff=None,
+    point_of_sale=None,
+    notify=False,
+) -> list[Coupon]:
+    """Issue ``quantity`` coupons of ``series``: into ``customer``'s wallet, or free.
+
+    Refused with ``coupon_series_exhausted`` past the inventory (exact under concurrency),
+    for an archived series, after ``issue_until``, and when stock codes run out.
+    ``series.issued_count`` in memory is not refreshed.
+    """
+    if quantity is None or int(quantity) < 1:
+        raise ValidationFailed(_("Issue at least one coupon."), field="quantity")
+    quantity = int(quantity)
+    if customer is not None and customer.business_id != series.business_id:
+        raise NotFound(_("No such customer."), field="customer")
+    _refuse_unissuable(series, at)
+    if customer is not None:
+        valid_from, valid_to = window_on_reach(series, at=at)
+        fields = {"state": S.IN_WALLET, "customer": customer, "claimed_at": at}
+    else:
+        valid_from, valid_to = window_on_issue(series, at=at)
+        fields = {"state": S.FREE}
+    fields.update(valid_from=valid_from, valid_to=valid_to, issued_at=at, issued_by_sale=sale)
+    with transaction.atomic():
+        if not _reserve(series, quantity):
+            raise refusal("coupon_series_exhausted")
+        if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
+            coupons = _make_coupons(series, quantity, fields)
+        else:
+            coupons = _take_stock(series, quantity, fields)
+        CouponEvent.objects.bulk_create(
+            _event(
+                c,
+                "",
+                c.state,
+                at=at,
+                actor_kind=actor_kind,
+                actor=actor,
+                staff=staff,
+                customer=customer,
+                point_of_sale=point_of_sale,
+                sale=sale,
+            )
+            for c in coupons
+        )
+        if notify and customer is not None:
+            _notify_issued(customer, series, coupons)
+    return coupons
+
+
+def _notify_issued(customer, series, coupons):
+    with translation.override(_language(customer, series.business)):
+        title = series_title(series, translation.get_language())
+        body = ngettext(
+            "You have a new coupon: %(title)s.",
+            "You have %(count)d new coupons: %(title)s.",
+            len(coupons),
+        ) % {"count": len(coupons), "title": title}
+        valid_to = coupons[0].valid_to
+        if valid_to is not None:
+            body += " " + _("Valid until %(date)s.") % {
+                "date": _local_date(valid_to, series.business)
+            }
+        _notify(customer, kind="coupon_issued", subject=title, body=body)
+
+
+def issue_to_customers(
+    *, series, customers, quantity: int = 1, at=None, staff=None, notify=True, job=None
+) -> dict:
+    """Issue to each customer in turn (the panel's "issue to a category" job).
+
+    Each customer is its own transaction, so a stopped job keeps what it did; when the
+    series runs out the rest are counted as not issued. Progress goes to ``job``.
+    """
+    at = at or timezone.now()
+    customers = list(customers)
+    issued, not_issued = 0, 0
+    if job is not None:
+        job.total, job.done = len(customers), 0
+        job.save(update_fields=["total", "done"])
+    for index, customer in enumerate(customers, start=1):
+        try:
+            issue_coupons(
+                series=series,
+                quantity=quantity,
+                at=at,
+                customer=customer,
+                actor_kind="staff" if staff else "system",
+                staff=staff,
+                actor=getattr(staff, "email", ""),
+                notify=notify,
+            )
+            issued += 1
+        except Refused as exc:
+            if exc.code != "coupon_series_exhausted":
+                raise
+            not_issued = len(customers) - index + 1
+            break
+        if job is not None and (index % 100 == 0 or index == len(customers)):
+            job.done, job.accepted = index, issued
+            job.save(update_fields=["done", "accepted"])
+    if job is not None:
+        job.done, job.accepted, job.rejected = len(customers), issued, not_issued
+        job.save(update_fields=["done", "accepted", "rejected"])
+    return {"issued": issued, "not_issued": not_issued}
+
+
+# -- redeem --------------------------------------------------------------------------------
+
+
+def redeem_coupon(
+    *,
+    coupon,
+    at,
+    customer=None,
+    sale=None,
+    point_of_sale=None,
+    actor_kind="device",
+    actor="",
+    staff=None,
+) -> Coupon:
+    """Redeem ``coupon``: exactly one of concurrent redemptions wins, the others are refused
+    with ``coupon_already_redeemed``. A free coupon redeemed by an identified customer becomes
+    theirs. If a friend passed it on (``giver``), the giver gets the series' referral reward.
+    """
+    reason = coupon_refusal(coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at)
+    if reason:
+        raise refusal(reason)
+    allowed = Q(state=S.FREE)
+    updates = {
+        "state": S.REDEEMED,
+        "state_before_redeem": F("state"),
+        "redeemed_at": at,
+        "redeemed_sale": sale,
+    }
+    if customer is not None:
+        allowed |= Q(state=S.IN_WALLET, customer_id=customer.pk)
+        updates["customer"] = customer
+    with transaction.atomic():
+        won = Coupon.objects.filter(pk=coupon.pk, is_stock=False).filter(allowed).update(**updates)
+        coupon.refresh_from_db(
+            fields=[
+                "state",
+                "state_before_redeem",
+                "customer",
+                "redeemed_at",
+                "redeemed_sale",
+                "valid_from",
+                "valid_to",
+                "giver",
+            ]
+        )
+        if not won:
+            reason = coupon_refusal(
+                coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at
+            )
+            raise refusal(reason or "coupon_already_redeemed")
+        _event(
+            coupon,
+            coupon.state_before_redeem,
+            S.REDEEMED,
+            at=at,
+            actor_kind=actor_kind,
+            actor=actor,
+            staff=staff,
+            customer=coupon.customer_id,
+            point_of_sale=point_of_sale,
+            sale=sale,
+        ).save()
+        _referral_reward(coupon, at=at, sale=sale, staff=staff)
+    return coupon
+
+
+def _referral_reward(coupon, *, at, sale, staff):
+    series = coupon.series
+    if not coupon.giver_id or not series.referral_reward:
+        return None
+    if coupon.giver_id == coupon.customer_id:
+        return None  # back in the giver's own hands: nobody was referred
+    from customers import ledger
+
+    account = ledger.get_account(customer=coupon.giver, program=series.program, key="bonus")
+    # Tied to the sale, so cancelling the friend's sale takes the reward back with it.
+    return ledger.credit(
+        account=account,
+        amount=series.referral_reward,
+        kind="credit",
+        sale=sale,
+        coupon=coupon,
+        staff=staff,
+        reason=f"referral: {coupon.code}",
+        at=at,
+    )
+
+
+def redeem_top_up(
+    *,
+    coupon,
+    customer,
+    at,
+    point_of_sale=None,
+    sale=None,
+    actor_kind="device",
+    actor="",
+    staff=None,
+):
+    """Redeem a top-up coupon and credit its amount to ``customer``'s account.
+
+    Returns ``(coupon, ledger_entry)``. A coupon whose reward is a rule is refused with
+    ``coupon_not_applicable``.
+    """
+    series = coupon.series
+    if not series.is_top_up:
+        raise refusal("coupon_not_applicable", _("This coupon is not a top-up."))
+    if customer is None:
+        raise refusal("customer_required")
+    from customers import ledger
+
+    with transaction.atomic():
+        coupon = redeem_coupon(
+            coupon=coupon,
+            at=at,
+            customer=customer,
+            sale=sale,
+            point_of_sale=point_of_sale,
+            actor_kind=actor_kind,
+            actor=actor,
+            staff=staff,
+        )
+        account = ledger.get_account(
+            customer=customer, program=series.program, key=series.top_up_account or "bonus"
+        )
+        entry = ledger.credit(
+            account=account,
+            amount=series.top_up_amount,
+            kind="top_up",
+            sale=sale,
+            coupon=coupon,
+            staff=staff,
+            reason=f"top-up: {coupon.code}",
+            at=at,
+        )
+    return coupon, entry
+
+
+# -- claim and transfer --------------------------------------------------------------------
+
+_CHANNEL_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+
+
+def _bump_channel(series, channel, field) -> bool:
+    """Count a visit or claim for a promotion channel; a new well-formed name starts one."""
+    name = (channel or "").strip().lower()
+    if not _CHANNEL_RE.match(name):
+        return False
+    counted = PromotionChannel.objects.filter(series=series, name=name).update(
+        **{field: F(field) + 1}
+    )
+    if not counted:
+        try:
+            with transaction.atomic():
+                PromotionChannel.objects.create(
+                    business_id=series.business_id, series=series, name=name, **{field: 1}
+                )
+        except IntegrityError:  # created meanwhile by a concurrent visit
+            PromotionChannel.objects.filter(series=series, name=name).update(
+                **{field: F(field) + 1}
+            )
+    return True
+
+
+def count_channel_visit(*, series, channel: str) -> bool:
+    """Count one visit of a series' promotion link for ``channel`` (``/s/<token>?channel=``)."""
+    return _bump_channel(series, channel, "visits")
+
+
+def _claim_refusal(coupon, customer, point_of_sale, at) -> str | None:
+    if coupon.is_stock:
+        return "coupon_not_found"
+    if point_of_sale is not None and coupon.series.program_id != point_of_sale.program_id:
+        return "coupon_not_applicable"
+    if coupon.business_id != customer.business_id:
+        return "coupon_not_applicable"
+    if coupon.state == S.EXPIRED:
+        return "coupon_expired"
+    if coupon.state != S.FREE:
+        return "coupon_already_claimed"
+    if coupon.series.is_archived:
+        return "coupon_not_applicable"
+    if window_state(coupon.valid_from, coupon.valid_to, at) == "over":
+        return "coupon_expired"
+    return None
+
+
+def claim_coupon(
+    *, coupon, customer, at, actor_kind="device", actor="", point_of_sale=None, channel=None
+) -> Coupon:
+    """Put a free coupon into ``customer``'s wallet; a coupon that is not free is refused with
+    ``coupon_already_claimed`` (exactly one of concurrent claims wins).
+
+    A coupon without a window (relative/hours series) gets it now. ``channel`` counts the
+    claim for that promotion channel. A coupon a friend passed on tells the giver when the
+    series has ``notify_giver``.
+    """
+    reason = _claim_refusal(coupon, customer, point_of_sale, at)
+    if reason:
+        raise refusal(reason)
+    series = coupon.series
+    updates = {"state": S.IN_WALLET, "customer": customer, "claimed_at": at}
+    if coupon.valid_to is None and coupon.valid_from is None:
+        updates["valid_from"], updates["valid_to"] = window_on_reach(series, at=at)
+    with transaction.atomic():
+        won = Coupon.objects.filter(pk=coupon.pk, state=S.FREE, is_stock=False).update(**updates)
+        if not won:
+            coupon.refresh_from_db()
+            raise refusal(
+                _claim_refusal(coupon, customer, point_of_sale, at) or "coupon_already_claimed"
+            )
+        for name, value in updates.items():
+            setattr(coupon, name, value)
+        _event(
+            coupon,
+            S.FREE,
+            S.IN_WALLET,
+            at=at,
+            actor_kind=actor_kind,
+            actor=actor,
+            customer=customer,
+            point_of_sale=point_of_sale,
+        ).save()
+        if channel:
+            _bump_channel(series, channel, "claims")
+        if coupon.giver_id and series.notify_giver and coupon.giver_id != customer.pk:
+            _notify_giver(coupon, receiver=customer)
+    return coupon
+
+
+def _notify_giver(coupon, *, receiver):
+    giver = coupon.giver
+    with translation.override(_language(giver, coupon.series.business)):
+        title = series_title(coupon.series, translation.get_language())
+        friend = receiver.name or _("your friend")
+        body = _("%(friend)s has received the coupon you gave: %(title)s.") % {
+            "friend": friend,
+            "title": title,
+        }
+        _notify(
+            giver,
+            kind="gift_claimed",
+            subject=title,
+            body=body,
+            dedupe_key=f"gift-claimed:{coupon.pk}:{receiver.pk}",
+        )
+
+
+def _notify_receiver(coupon, *, giver, receiver):
+    with translation.override(_language(receiver, coupon.series.business)):
+        title = series_title(coupon.series, translation.get_language())
+        body = _("%(friend)s has given you a coupon: %(title)s.") % {
+            "friend": giver.name or _("A friend"),
+            "title": title,
+        }
+        _notify(receiver, kind="coupon_received", subject=title, body=body)
+
+
+def transfer_coupon(
+    *, coupon, giver, receiver, at, actor_kind="customer", actor="", point_of_sale=None
+) -> Coupon:
+    """Pass a coupon in ``giver``'s wallet on to another customer.
+
+    With a ``receiver`` it moves straight into their wallet (they are told; the giver is told
+    too when the series has ``notify_giver``). With ``receiver=None`` it becomes a free gift
+    code that the friend claims (``claim_coupon`` then tells the giver). The window does not
+    move; the coupon remembers its ``giver`` for the referral reward.
+    """
+    series = coupon.series
+    if not series.transferable:
+        raise refusal("coupon_not_transferable")
+    if receiver is not None:
+        if receiver.business_id != coupon.business_id:
+            raise NotFound(_("No such customer."), field="receiver")
+        if receiver.pk == giver.pk:
+            raise ValidationFailed(
+                _("A coupon cannot be given to its own holder."), field="receiver"
+            )
+    reason = coupon_refusal(coupon=coupon, customer=giver, point_of_sale=point_of_sale, at=at)
+    if reason == "coupon_not_yet_valid":
+        reason = None  # a coupon may be given before its window opens
+    if reason is None and coupon.state != S.IN_WALLET:
+        reason = "coupon_not_applicable"  # only a coupon one holds can be given
+    if reason:
+        raise refusal(reason)
+    if receiver is not None:
+        updates = {"customer": receiver, "giver": giver, "claimed_at": at}
+        to_state = S.IN_WALLET
+    else:
+        updates = {"customer": None, "giver": giver, "state": S.FREE}
+        to_state = S.FREE
+    with transaction.atomic():
+        won = Coupon.objects.filter(pk=coupon.pk, state=S.IN_WALLET, customer_id=giver.pk).update(
+            **updates
+        )
+        if not won:
+            coupon.refresh_from_db()
+            raise refusal(
+                coupon_refusal(coupon=coupon, customer=giver, point_of_sale=None, at=at)
+                or "coupon_not_applicable"
+            )
+        for name, value in updates.items():
+            setattr(coupon, name, value)
+        _event(
+            coupon,
+            S.IN_WALLET,
+            to_state,
+            at=at,
+            actor_kind=actor_kind,
+            actor=actor or f"customer:{giver.pk}",
+            customer=receiver,
+            point_of_sale=point_of_sale,
+        ).save()
+        if receiver is not None:
+            _notify_receiver(coupon, giver=giver, receiver=receiver)
+            if series.notify_giver:
+                _notify_giver(coupon, receiver=receiver)
+    return coupon
+
+
+# -- cancel, expiry, reminders -------------------------------------------------------------
+
+
+def restore_after_cancel(*, sale, at) -> None:
+    """Undo what a cancelled sale did to coupons; running it twice changes nothing more.
+
+    Coupons redeemed on the sale go back to the state they had (free or in the wallet) if
+    their window is still open, else they expire. Coupons the sale issued are cancelled if
+    unused; they do not give their inventory back (it counts what was ever issued).
+    """
+    events = []
+    with transaction.atomic():
+        redeemed = list(
+            Coupon.objects.select_for_update()
+            .filter(redeemed_sale=sale, state=S.REDEEMED)
+            .order_by("pk")
+        )
+        for coupon in redeemed:
+            before = coupon.state_before_redeem or (S.IN_WALLET if coupon.customer_id else S.FREE)
+            over = window_state(coupon.valid_from, coupon.valid_to, at) == "over"
+            coupon.state = S.EXPIRED if over else before
+            if before == S.FREE:
+                coupon.customer = None  # it was a free code: it becomes one again
+            coupon.redeemed_at = coupon.redeemed_sale = None
+            coupon.state_before_redeem = ""
+            events.append(
+                _event(
+                    coupon,
+                    S.REDEEMED,
+                    coupon.state,
+                    at=at,
+                    actor_kind="system",
+                    actor="sale cancelled",
+                    customer=sale.customer_id,
+                    point_of_sale=sale.point_of_sale,
+                    sale=sale,
+                )
+            )
+        Coupon.objects.bulk_update(
+            redeemed, ["state", "customer", "redeemed_at", "redeemed_sale", "state_before_redeem"]
+        )
+        issued = list(
+            Coupon.objects.select_for_update()
+            .filter(issued_by_sale=sale, state__in=USABLE_STATES)
+            .order_by("pk")
+        )
+        for coupon in issued:
+            events.append(
+                _event(
+                    coupon,
+                    coupon.state,
+                    S.CANCELLED,
+                    at=at,
+                    actor_kind="system",
+                    actor="sale cancelled",
+                    customer=coupon.customer_id,
+                    point_of_sale=sale.point_of_sale,
+                    sale=sale,
+                )
+            )
+        Coupon.objects.filter(pk__in=[c.pk for c in issued], state__in=USABLE_STATES).update(
+            state=S.CANCELLED
+        )
+        CouponEvent.objects.bulk_create(events)
+
+
+def expire_coupons(*, now=None, batch: int = 1000) -> int:
+    """Coupons past their window become ``expired``; safe to run twice or concurrently."""
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Coupon.objects.filter(state__in=USABLE_STATES, valid_to__lt=now, is_stock=False)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values("pk", "business_id", "state", "customer_id")[:batch]
+            )
+            if not rows:
+                return total
+            Coupon.objects.filter(pk__in=[r["pk"] for r in rows]).update(state=S.EXPIRED)
+            CouponEvent.objects.bulk_create(
+                CouponEvent(
+                    business_id=r["business_id"],
+                    coupon_id=r["pk"],
+                    from_state=r["state"],
+                    to_state=S.EXPIRED,
+                    at=now,
+                    actor_kind="system",
+                    actor="expiry",
+                    customer_id=r["customer_id"],
+                )
+                for r in rows
+            )
+            total += len(rows)
+
+
+def send_expiry_reminders(*, now=None) -> int:
+    """Remind holders once per coupon, the series' ``expiry_reminder_hours`` before expiry.
+
+    ``reminded_at`` and the notification's ``dedupe_key`` make a second run send nothing.
+    Returns the number of coupons reminded in this run.
+    """
+    now = now or timezone.now()
+    count = 0
+    series_list = CouponSeries.objects.filter(expiry_reminder_hours__gt=0).select_related(
+        "business"
+    )
+    for series in series_list.iterator():
+        horizon = now + timedelta(hours=series.expiry_reminder_hours)
+        coupons = (
+            Coupon.objects.filter(
+                series=series,
+                state=S.IN_WALLET,
+                reminded_at__isnull=True,
+                valid_to__gt=now,
+                valid_to__lte=horizon,
+            )
+            .select_related("customer")
+            .order_by("pk")
+        )
+        for coupon in coupons.iterator():
+            coupon.series = series
+            with transaction.atomic():
+                marked = Coupon.objects.filter(pk=coupon.pk, reminded_at__isnull=True).update(
+                    reminded_at=now
+                )
+                if not marked:
+                    continue  # a concurrent run got it
+                _remind(coupon, series)
+                count += 1
+    return count
+
+
+def _remind(coupon, series):
+    customer = coupon.customer
+    with translation.override(_language(customer, series.business)):
+        title = series_title(series, translation.get_language())
+        body = _("Your coupon %(title)s (%(code)s) expires on %(date)s.") % {
+            "title": title,
+            "code": coupon.code,
+            "date": _local_date(coupon.valid_to, series.business),
+        }
+        _notify(
+            customer,
+            kind="coupon_expiry_reminder",
+            subject=title,
+            body=body,
+            dedupe_key=f"coupon-expiry:{coupon.pk}",
+        )

@@ -1,0 +1,1 @@
+"""Panel forms, one module per area; `base.BusinessModelForm` scopes every choice."""

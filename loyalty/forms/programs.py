@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loyalty.models import PointOfSale, Program
+
+from .base import BusinessModelForm
+
+KEY_HELP = _("A short identifier: lower-case letters, digits, '-' and '_'. Used in exports.")
+
+
+class ProgramForm(BusinessModelForm):
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "key",
+            "brands",
+            "max_points_share",
+            "credit_on_points_payment",
+            "auto_register",
+            "kiosk_requires_otp",
+        ]
+        widgets = {"brands": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "name": _("Shown to customers and staff."),
+            "key": KEY_HELP,
+            "brands": _("The brands whose points of sale use this program."),
+            "max_points_share": _(
+                "At most this percent of the amount to pay (after discounts) may be paid "
+                "with points; 100 allows paying the whole check."
+            ),
+            "credit_on_points_payment": _(
+                "On: points are credited in full even when part of the check is paid with "
+                "points. Off: credits are scaled by the share paid with money."
+            ),
+            "auto_register": _(
+                "Register an unknown phone as a new customer when the cashier identifies it."
+            ),
+            "kiosk_requires_otp": _(
+                "The kiosk sends a one-time code to the phone before a customer can spend."
+            ),
+        }
+
+
+class PointOfSaleForm(BusinessModelForm):
+    class Meta:
+        model = PointOfSale
+        fields = ["name", "key", "program", "address"]
+        help_texts = {
+            "name": _("Shown to cashiers and in reports."),
+            "key": KEY_HELP,
+            "program": _("Sales at this point of sale are evaluated with this program's rules."),
+            "address": _("Optional; shown on public pages."),
+        }

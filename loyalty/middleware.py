@@ -1,0 +1,50 @@
+"""Sets `request.business` and `request.membership` for the panel.
+
+The current business is kept in the session; a person working for several businesses
+switches it in the header. Revoked memberships do not count.
+"""
+
+from .models import Membership
+
+SESSION_KEY = "panel_business_id"
+# Roles that may use the panel; a cashier's business is chosen only when nothing else is.
+PANEL_ROLES = (Membership.OWNER, Membership.MANAGER)
+
+
+def active_memberships(user):
+    """The user's live memberships with their businesses, in one query."""
+    return list(
+        Membership.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("business")
+        .order_by("business__name", "business_id")
+    )
+
+
+def choose_membership(memberships, business_id=None):
+    """The membership for `business_id`, else the first panel role, else the first one."""
+    for membership in memberships:
+        if business_id is not None and membership.business_id == business_id:
+            return membership
+    for membership in memberships:
+        if membership.role in PANEL_ROLES:
+            return membership
+    return memberships[0] if memberships else None
+
+
+class CurrentBusinessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.business = None
+        request.membership = None
+        request.memberships = []
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            memberships = active_memberships(user)
+            membership = choose_membership(memberships, request.session.get(SESSION_KEY))
+            request.memberships = memberships
+            if membership is not None:
+                request.membership = membership
+                request.business = membership.business
+        return self.get_response(request)

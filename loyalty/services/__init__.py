@@ -1,0 +1,1 @@
+"""Writes of the loyalty app (services: keyword-only, one transaction each)."""

@@ -1,0 +1,120 @@
+"""Writes of the panel that are more than one ModelForm save: businesses, staff, rules."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from loyalty.errors import Refused, ValidationFailed
+from loyalty.models import Business, Membership, Program
+
+
+def _unique_slug(name):
+    base = slugify(name)[:60] or "business"
+    slug, n = base, 1
+    while Business.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_business(*, owner, name, **settings) -> Business:
+    """A new business with `owner` as its owner; `settings` are Business fields."""
+    business = Business(name=name, slug=_unique_slug(name), **settings)
+    business.full_clean()
+    business.save()
+    Membership.objects.create(business=business, user=owner, role=Membership.OWNER)
+    return business
+
+
+@transaction.atomic
+def invite_staff(
+    *, business, email, role, password="", points_of_sale=(), invited_by=None
+) -> Membership:
+    """Give `email` a role in `business`, creating the user (with `password`) if needed.
+
+    A revoked membership is restored with the new role; an active one is refused.
+    """
+    email = email.strip().lower()
+    User = get_user_model()
+    user = User.objects.filter(username__iexact=email).first()
+    if user is None:
+        if not password:
+            raise ValidationFailed(
+                _("This person has no login yet: set a password for them."), field="password"
+            )
+        candidate = User(username=email, email=email)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as error:
+            raise ValidationFailed(" ".join(error.messages), field="password") from error
+        candidate.set_password(password)
+        candidate.save()
+        user = candidate
+    membership = Membership.objects.select_for_update().filter(business=business, user=user).first()
+    if membership is not None and membership.revoked_at is None:
+        raise ValidationFailed(_("This person already works for this business."), field="email")
+    if membership is None:
+        membership = Membership(business=business, user=user)
+    membership.role = role
+    membership.revoked_at = None
+    membership.save()
+    set_points_of_sale(membership=membership, points_of_sale=points_of_sale)
+    return membership
+
+
+def set_points_of_sale(*, membership, points_of_sale):
+    """Cashiers work at the listed points of sale; other roles at all of them."""
+    if membership.role == Membership.CASHIER:
+        if not points_of_sale:
+            raise ValidationFailed(
+                _("Choose at least one point of sale for a cashier."), field="points_of_sale"
+            )
+        membership.points_of_sale.set(points_of_sale)
+    else:
+        membership.points_of_sale.clear()
+
+
+@transaction.atomic
+def change_role(*, membership, role, points_of_sale=()) -> Membership:
+    if membership.role == Membership.OWNER and role != Membership.OWNER:
+        _refuse_if_last_owner(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    set_points_of_sale(membership=membership, points_of_sale=points_of_sale)
+    return membership
+
+
+def _refuse_if_last_owner(membership):
+    owners = (
+        Membership.objects.select_for_update()
+        .filter(business_id=membership.business_id, role=Membership.OWNER, revoked_at=None)
+        .exclude(pk=membership.pk)
+    )
+    if not owners.exists():
+        raise Refused(
+            _("A business needs at least one owner: make someone else owner first."),
+            code="last_owner",
+            field="role",
+        )
+
+
+@transaction.atomic
+def revoke_membership(*, membership) -> Membership:
+    """The person loses access at once; the row stays for the history of their actions."""
+    if membership.revoked_at is None:
+        if membership.role == Membership.OWNER:
+            _refuse_if_last_owner(membership)
+        membership.revoked_at = timezone.now()
+        membership.save(update_fields=["revoked_at"])
+    return membership
+
+
+def bump_program_version(*, program) -> None:
+    """Compiled rule sets are cached per (program, version): any rule change bumps it."""
+    Program.objects.filter(pk=program.pk).update(version=F("version") + 1)

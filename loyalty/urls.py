@@ -1,0 +1,57 @@
+"""The owner's panel (namespace `panel`), mounted at the site root."""
+
+from django.urls import include, path
+
+from .views import auth, business, catalogue, devices, home, programs, rules, staff
+
+app_name = "panel"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("switch-business/", auth.switch_business, name="switch_business"),
+    # business
+    path("settings/", business.business_settings, name="business_settings"),
+    path("businesses/new/", business.business_create, name="business_create"),
+    path("brands/", business.BrandList.as_view(), name="brand_list"),
+    path("brands/new/", business.BrandCreate.as_view(), name="brand_create"),
+    path("brands/<int:pk>/edit/", business.BrandUpdate.as_view(), name="brand_edit"),
+    # programs and points of sale
+    path("programs/", programs.ProgramList.as_view(), name="program_list"),
+    path("programs/new/", programs.ProgramCreate.as_view(), name="program_create"),
+    path("programs/<int:pk>/edit/", programs.ProgramUpdate.as_view(), name="program_edit"),
+    path("points-of-sale/", programs.PointOfSaleList.as_view(), name="pos_list"),
+    path("points-of-sale/new/", programs.PointOfSaleCreate.as_view(), name="pos_create"),
+    path("points-of-sale/<int:pk>/edit/", programs.PointOfSaleUpdate.as_view(), name="pos_edit"),
+    # rules
+    path("rules/", rules.rule_index, name="rule_index"),
+    path("programs/<int:program_pk>/rules/", rules.rule_list, name="rule_list"),
+    path("programs/<int:program_pk>/rules/new/", rules.rule_create, name="rule_create"),
+    path("rules/<int:pk>/edit/", rules.rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/delete/", rules.rule_delete, name="rule_delete"),
+    # catalogue
+    path("goods/", catalogue.GoodsList.as_view(), name="goods_list"),
+    path("goods/new/", catalogue.GoodsCreate.as_view(), name="goods_create"),
+    path("goods/import/", catalogue.goods_import, name="goods_import"),
+    path("goods/<int:pk>/edit/", catalogue.GoodsUpdate.as_view(), name="goods_edit"),
+    path("goods-categories/", catalogue.GoodsCategoryList.as_view(), name="category_list"),
+    path("goods-categories/new/", catalogue.GoodsCategoryCreate.as_view(), name="category_create"),
+    path(
+        "goods-categories/<int:pk>/edit/",
+        catalogue.GoodsCategoryUpdate.as_view(),
+        name="category_edit",
+    ),
+    # staff (owner only)
+    path("staff/", staff.StaffList.as_view(), name="staff_list"),
+    path("staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("staff/<int:pk>/edit/", staff.staff_edit, name="staff_edit"),
+    path("staff/<int:pk>/revoke/", staff.staff_revoke, name="staff_revoke"),
+    # devices
+    path("devices/", devices.DeviceList.as_view(), name="device_list"),
+    path("devices/new/", devices.device_create, name="device_create"),
+    path("devices/<int:pk>/key/", devices.device_key, name="device_key"),
+    path("devices/<int:pk>/revoke/", devices.device_revoke, name="device_revoke"),
+    # customers
+    path("", include("customers.urls")),
+]

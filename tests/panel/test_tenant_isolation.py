@@ -1,0 +1,137 @@
+"""R7: every panel route with an id, called with another business's ids, answers 404.
+
+The routes are read from the URL resolver (namespace `panel`), so pages added later
+(coupons, certificates, ...) are walked too. Business A has no tenant rows of its own
+(its membership has an id far away from the others), so any id that some route accepts is
+an id of business B: anything but 404 is a leak.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from coupons.models import Coupon, CouponSeries
+from customers.ledger import adjust, get_account
+from loyalty.models import Business, Membership, Sale
+from loyalty.models.base import TenantModel
+from terminal.services import issue_device
+from tests.factories import (
+    AccountTypeFactory,
+    BrandFactory,
+    BusinessFactory,
+    CustomerCategoryFactory,
+    CustomerFactory,
+    EnrolmentFactory,
+    GoodsCategoryFactory,
+    GoodsFactory,
+    MembershipFactory,
+    PointOfSaleFactory,
+    ProgramFactory,
+    RuleFactory,
+    UserFactory,
+)
+
+FAR = 10_000_000
+
+
+def panel_routes():
+    """(url name, [int kwargs]) of every `panel:` route that takes ids."""
+    found = []
+
+    def walk(patterns, namespace, converters):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = namespace
+                if entry.namespace:
+                    ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry.url_patterns, ns, {**converters, **entry.pattern.converters})
+            elif isinstance(entry, URLPattern) and namespace == "panel" and entry.name:
+                all_converters = {**converters, **entry.pattern.converters}
+                if all_converters:
+                    found.append((entry.name, all_converters))
+
+    walk(get_resolver().url_patterns, "", {})
+    return found
+
+
+def fill_business_b():
+    """One row (or more) of every tenant model that the panel shows, for business B."""
+    b = BusinessFactory(name="Other business")
+    owner_b = UserFactory()
+    MembershipFactory(business=b, user=owner_b, role=Membership.OWNER)
+    program = ProgramFactory(business=b, brand=BrandFactory(business=b))
+    pos = PointOfSaleFactory(program=program)
+    category = GoodsCategoryFactory(business=b)
+    GoodsFactory(business=b, category=category)
+    customer_category = CustomerCategoryFactory(program=program)
+    AccountTypeFactory(program=program)
+    customer = CustomerFactory(business=b)
+    EnrolmentFactory(customer=customer, program=program, category=customer_category)
+    adjust(
+        account=get_account(customer=customer, program=program),
+        amount=Decimal("10"),
+        staff=owner_b,
+        reason="seed",
+    )
+    RuleFactory(program=program)
+    issue_device(point_of_sale=pos, kind="terminal", name="Till")
+    series = CouponSeries.objects.create(business=b, program=program, key="s", name="S")
+    Coupon.objects.create(business=b, series=series, code="ABC-123", code_norm="ABC123")
+    Sale.objects.create(
+        business=b, program=program, point_of_sale=pos, customer=customer,
+        time=timezone.now(), amount=Decimal("1"), discount=Decimal("0"),
+        amount_to_pay=Decimal("1"), points_paid=Decimal("0"), money_to_pay=Decimal("1"),
+    )  # fmt: skip
+    return b
+
+
+def foreign_ids(business_b):
+    """Every id of B's rows in every tenant model (and B itself)."""
+    ids = {business_b.pk}
+    for model in apps.get_models():
+        if issubclass(model, TenantModel):
+            ids.update(model.objects.filter(business=business_b).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+@pytest.fixture
+def setup(db):
+    business_b = fill_business_b()
+    # Business A: only itself and its owner's membership, at ids no row of B has.
+    a = BusinessFactory(pk=FAR, name="Mine")
+    owner = UserFactory()
+    MembershipFactory(pk=FAR, business=a, user=owner, role=Membership.OWNER)
+    client = Client()
+    client.force_login(owner)
+    return client, foreign_ids(business_b)
+
+
+def test_routes_are_found():
+    names = {name for name, _ in panel_routes()}
+    assert {"rule_edit", "customer_detail", "staff_edit", "device_revoke"} <= names
+
+
+def test_every_panel_route_answers_404_for_another_business(setup):
+    client, ids = setup
+    assert ids
+    leaks = []
+    for name, converters in panel_routes():
+        for pk in ids:
+            if pk == FAR:
+                continue
+            url = reverse(f"panel:{name}", kwargs=dict.fromkeys(converters, pk))
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                # A POST-only view answers GET with 405 before looking anything up.
+                if status != 404 and not (method == "get" and status == 405):
+                    leaks.append(f"{method.upper()} {url} -> {status}")
+    assert not leaks, "\n".join(leaks)
+
+
+def test_business_b_is_untouched(setup):
+    b = Business.objects.get(name="Other business")
+    assert Membership.objects.filter(business=b, revoked_at=None).count() == 1

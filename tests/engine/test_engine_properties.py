@@ -1,0 +1,201 @@
+"""Invariants over random checks and rule sets (hypothesis)."""
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loyalty.engine import (
+    ACTIONS,
+    PERCENT_ACTIONS,
+    Customer,
+    Position,
+    ProgramSettings,
+    compile_rules,
+    evaluate,
+)
+from loyalty.engine.money import distribute_cents
+
+from .engine_builders import CUSTOMER, NOW, rule
+from .engine_builders import check as make_check
+
+CODES = ["LATTE", "CROISSANT", "BEANS", "TEA", "CAKE"]
+CATEGORIES = ["coffee", "bakery", "coffee-beans", "tea", ""]
+GOODS_ACTIONS = {a for a in ACTIONS if "goods" in a or a == "special_price"}
+
+cents = st.integers(min_value=0, max_value=50_000).map(lambda c: Decimal(c).scaleb(-2))
+units = st.integers(min_value=1, max_value=10_000).map(lambda m: Decimal(m).scaleb(-3))
+
+
+@st.composite
+def positions(draw):
+    n = draw(st.integers(min_value=0, max_value=8))
+    return tuple(
+        Position(
+            code=draw(st.sampled_from(CODES)),
+            title="",
+            category=draw(st.sampled_from(CATEGORIES)),
+            price=draw(cents),
+            quantity=draw(units),
+        )
+        for _ in range(n)
+    )
+
+
+@st.composite
+def rules(draw):
+    count = draw(st.integers(min_value=0, max_value=8))
+    made = []
+    for rule_id in range(1, count + 1):
+        action = draw(st.sampled_from(ACTIONS))
+        if action in PERCENT_ACTIONS:
+            value = draw(st.integers(min_value=0, max_value=10_000).map(lambda v: Decimal(v) / 100))
+        elif action.startswith("issue"):
+            value = draw(st.one_of(st.none(), st.integers(0, 3).map(Decimal)))
+        else:
+            value = draw(cents)
+        options = {}
+        if action in GOODS_ACTIONS:
+            options["include_categories"] = draw(st.sets(st.sampled_from(CATEGORIES), max_size=2))
+            options["exclude_goods"] = draw(st.sets(st.sampled_from(CODES), max_size=1))
+            low = draw(st.one_of(st.none(), st.integers(0, 3000)))
+            high = draw(st.one_of(st.none(), st.integers(0, 5000)))
+            if low is not None:
+                options["min_quantity"] = Decimal(low).scaleb(-3)
+            if high is not None and (low is None or high >= low):
+                options["max_quantity"] = Decimal(high).scaleb(-3)
+        if action.startswith("issue"):
+            options["per"] = draw(st.sampled_from(["check", "item"]))
+        if draw(st.booleans()) and value is not None:
+            higher = draw(st.integers(min_value=1, max_value=50_000))
+            options["thresholds"] = [("0", value), (Decimal(higher).scaleb(-2), value)]
+            if action.startswith("issue"):
+                options["thresholds"][1] = (options["thresholds"][1][0], value + 1)
+            options["measure"] = draw(st.sampled_from(["amount", "quantity"]))
+            options["period"] = draw(st.sampled_from(["check", "month"]))
+        made.append(
+            rule(
+                rule_id,
+                action,
+                value,
+                priority=draw(st.integers(0, 3)),
+                order=draw(st.integers(0, 3)),
+                combine=draw(st.integers(0, 4)) > 0,
+                mode=draw(st.sampled_from(["auto", "auto", "auto", "manual", "coupon"])),
+                **options,
+            )
+        )
+    return made
+
+
+customers = st.sampled_from(
+    [None, CUSTOMER, Customer(None), Customer(5, "vip", True, Decimal("100.00"))]
+)
+
+
+def _check(pos, customer, rule_list):
+    manual = [r.id for r in rule_list if r.mode == "manual"]
+    coupons = [(f"C{r.id}", r.id) for r in rule_list if r.mode == "coupon"]
+    return make_check(
+        *pos,
+        customer=customer,
+        manual=manual,
+        coupons=coupons,
+        history={r.id: ("500.00", "2") for r in rule_list},
+    )
+
+
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(positions(), rules(), customers)
+def test_totals_add_up_and_never_go_negative(pos, rule_list, customer):
+    result = evaluate(compile_rules(rule_list), _check(pos, customer, rule_list), ProgramSettings())
+    zero = Decimal("0.00")
+    assert result.amount >= zero and result.discount >= zero and result.amount_to_pay >= zero
+    assert result.amount == sum((p.amount for p in result.positions), zero)
+    assert result.discount == sum((p.discount for p in result.positions), zero)
+    assert result.discount == sum((a.discount for a in result.applied_rules), zero)
+    assert result.amount_to_pay == result.amount - result.discount
+    assert result.money_to_pay == result.amount_to_pay
+    for p in result.positions:
+        assert p.amount_to_pay >= zero and p.discount >= zero
+        assert p.amount == p.discount + p.amount_to_pay
+    for c in result.credits:
+        assert c.amount > zero
+    for value in (result.amount, result.discount, result.amount_to_pay):
+        assert value.as_tuple().exponent == -2
+    if customer is None:
+        assert result.credits == []
+
+
+@PROPERTY
+@given(positions(), rules(), customers, st.randoms(use_true_random=False))
+def test_deterministic_and_independent_of_rule_order(pos, rule_list, customer, rnd):
+    chk = _check(pos, customer, rule_list)
+    first = evaluate(compile_rules(rule_list), chk, ProgramSettings())
+    assert evaluate(compile_rules(rule_list), chk, ProgramSettings()) == first
+    shuffled = list(rule_list)
+    rnd.shuffle(shuffled)
+    assert evaluate(compile_rules(shuffled), chk, ProgramSettings()) == first
+
+
+@PROPERTY
+@given(positions(), rules(), st.integers(0, 100), st.booleans(), st.integers(0, 100))
+def test_points_payment_within_limits(pos, rule_list, share, credit_on_points, ask_pct):
+    customer = Customer(1, spendable_points=Decimal("1000000.00"))
+    chk = _check(pos, customer, rule_list)
+    plain = evaluate(compile_rules(rule_list), chk, ProgramSettings())
+    limit = (plain.amount_to_pay * share / 100).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    ask = (limit * ask_pct / 100).quantize(Decimal("0.01"), "ROUND_DOWN")
+    result = evaluate(
+        compile_rules(rule_list),
+        replace(chk, pay_with_points=ask),
+        ProgramSettings(Decimal(share), credit_on_points),
+    )
+    assert result.points_paid == ask
+    assert result.money_to_pay == result.amount_to_pay - ask >= 0
+    plain_credit = {c.rule_id: c.amount for c in plain.credits}
+    for c in result.credits:
+        assert c.amount <= plain_credit[c.rule_id]
+        if credit_on_points:
+            assert c.amount == plain_credit[c.rule_id]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 100_000), min_size=1, max_size=20), st.data())
+def test_distribution_adds_up_and_stays_within_weights(weights, data):
+    total = data.draw(st.integers(0, sum(weights)))
+    shares = distribute_cents(total, weights)
+    assert sum(shares) == total
+    assert all(0 <= s <= w for s, w in zip(shares, weights, strict=True))
+    # each share is within one cent of its exact proportion
+    if sum(weights):
+        for s, w in zip(shares, weights, strict=True):
+            assert abs(s * sum(weights) - total * w) < sum(weights)
+
+
+def test_random_order_many_rules_same_result():
+    rnd = random.Random(7)
+    many = [
+        rule(
+            i,
+            rnd.choice(["discount_check_percent", "credit_check_percent"]),
+            "3",
+            priority=rnd.randint(0, 2),
+            order=rnd.randint(0, 2),
+        )
+        for i in range(1, 40)
+    ]
+    chk = make_check(
+        *(Position(c, c, "", Decimal("9.99"), Decimal("1.5")) for c in CODES),
+        time=NOW + timedelta(hours=1),
+    )
+    first = evaluate(compile_rules(many), chk, ProgramSettings())
+    for _ in range(5):
+        rnd.shuffle(many)
+        assert evaluate(compile_rules(many), chk, ProgramSettings()) == first

@@ -174,12 +174,28 @@ class _Import:
     def __init__(self, doc: ProgramDocument):
         self.doc = doc
         self.errors: list[tuple[str, str]] = []
+        # keys of document objects that failed: references to them are not errors again
+        self.failed: dict[str, set] = {
+            "points_of_sale": set(),
+            "customer_categories": set(),
+            "coupon_series": set(),
+            "rules": set(),
+        }
         self.to_generate: list[tuple[int, int]] = []
         self.business = None
         self.result = None
 
     def error(self, path, message):
         self.errors.append((path, str(message)))
+
+    def resolve(self, section, known, key, path, message):
+        """The object `key` of `section`, or None with an error (unless it failed itself)."""
+        obj = known.get(key)
+        if obj is not None and obj.pk is not None:
+            return obj
+        if key not in self.failed[section]:
+            self.error(path, message)
+        return None
 
     # -- business ------------------------------------------------------------------------
 
@@ -271,6 +287,7 @@ class _Import:
                     _("The point of sale “%(key)s” belongs to another program of the business.")
                     % {"key": item.key},
                 )
+                self.failed["points_of_sale"].add(item.key)
                 continue
             pos = pos or PointOfSale(business=self.business, program=self.program, key=item.key)
             self.result.count("points_of_sale", _sync(pos, item.fields))
@@ -350,9 +367,11 @@ class _Import:
                     _("Top up “bonus” or an account type of this program, not “%(key)s”.")
                     % {"key": account},
                 )
+                self.failed["coupon_series"].add(item.key)
                 continue
             locked = series is not None and series.issued_count > 0
             if locked and not self._series_change_allowed(item, series, fields):
+                self.failed["coupon_series"].add(item.key)
                 continue
             series = series or CouponSeries(
                 business=self.business, program=self.program, key=item.key
@@ -394,12 +413,11 @@ class _Import:
         )
         for item in self.doc.rules:
             data = self._rule_data(item)
-            if data is None:
-                continue
-            problems = rule_error_details(program=self.program, data=data)
+            problems = rule_error_details(program=self.program, data=data) if data else []
             for field_path, message in problems:
                 self.error(f"{item.path}.{rule_json_path(field_path)}", message)
-            if problems:
+            if data is None or problems:
+                self.failed["rules"].add(item.key)
                 continue
             rule = existing.get(item.key)
             fields = _rule_fields(data)
@@ -414,6 +432,7 @@ class _Import:
                         ),
                     )
                 if changed:
+                    self.failed["rules"].add(item.key)
                     continue
             rule = rule or Rule(business=self.business, program=self.program, key=item.key)
             outcome = _sync(rule, fields)
@@ -431,13 +450,14 @@ class _Import:
         series = None
         series_key = item.refs["coupon_series"]
         if series_key is not None:
-            series = self.series.get(series_key)
-            if series is None or series.pk is None:
-                self.error(
-                    f"{item.path}.coupon.series",
-                    _("Unknown coupon series “%(key)s”.") % {"key": series_key},
-                )
-                ok = False
+            series = self.resolve(
+                "coupon_series",
+                self.series,
+                series_key,
+                f"{item.path}.coupon.series",
+                _("Unknown coupon series “%(key)s”.") % {"key": series_key},
+            )
+            ok = series is not None
         links = {}
         for name, known, label in (
             ("points_of_sale", self.pos, _("point of sale")),
@@ -445,15 +465,15 @@ class _Import:
         ):
             links[name] = []
             for i, key in enumerate(item.refs[name]):
-                obj = known.get(key) if key is not None else None
-                if obj is None or obj.pk is None:
-                    if key is not None:
-                        self.error(
-                            f"{item.path}.{name}[{i}]",
-                            _("Unknown %(what)s “%(key)s”.") % {"what": label, "key": key},
-                        )
-                    ok = False
-                else:
+                obj = self.resolve(
+                    name,
+                    known,
+                    key,
+                    f"{item.path}.{name}[{i}]",
+                    _("Unknown %(what)s “%(key)s”.") % {"what": label, "key": key},
+                )
+                ok = ok and obj is not None
+                if obj is not None:
                     links[name].append(obj)
         if not ok:
             return None
@@ -467,11 +487,14 @@ class _Import:
             rule = None
             rule_key = item.refs["reward_rule"]
             if rule_key is not None:
-                rule = self.rules.get(rule_key)
-                if rule is None or rule.pk is None:
-                    self.error(
-                        f"{item.path}.reward.rule", _("Unknown rule “%(key)s”.") % {"key": rule_key}
-                    )
+                rule = self.resolve(
+                    "rules",
+                    self.rules,
+                    rule_key,
+                    f"{item.path}.reward.rule",
+                    _("Unknown rule “%(key)s”.") % {"key": rule_key},
+                )
+                if rule is None:
                     continue
                 if rule.mode != Rule.Mode.COUPON:
                     self.error(
@@ -510,12 +533,14 @@ class _Import:
                 continue
             bundle = []
             for key, count, entry_path in item.refs["bundle"]:
-                series = self.series.get(key)
-                if series is None or series.pk is None:
-                    self.error(
-                        f"{entry_path}.series", _("Unknown coupon series “%(key)s”.") % {"key": key}
-                    )
-                else:
+                series = self.resolve(
+                    "coupon_series",
+                    self.series,
+                    key,
+                    f"{entry_path}.series",
+                    _("Unknown coupon series “%(key)s”.") % {"key": key},
+                )
+                if series is not None:
                     bundle.append((series, count))
             if len(bundle) != len(item.refs["bundle"]):
                 continue

@@ -53,6 +53,13 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = [EnrolmentInline]
 
 
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["customer", "program", "category", "business", "created_at"]
+    list_select_related = ["customer", "program", "category", "business"]
+    raw_id_fields = ["business", "customer", "program", "category"]
+
+
 @admin.register(AccountType)
 class AccountTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "key", "kind", "program", "business"]

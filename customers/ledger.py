@@ -111,15 +111,23 @@ def _store_totals(row: Account, *instances: Account) -> None:
 def active_balance(account: Account, at=None) -> Decimal:
     """Spendable points at `at`: active lots minus debt (negative only after a reversal).
 
-    Reads the debt from `account` as given; the functions here keep it current.
+    Read from the database (one query), so a stale `account` object does not matter.
     """
     at = at or timezone.now()
-    total = (
-        Lot.objects.filter(account=account, remaining__gt=0)
-        .filter(active_lots_q(at))
-        .aggregate(total=Sum("remaining"))["total"]
+    row = (
+        Account.objects.filter(pk=account.pk)
+        .values("pk", "debt")
+        .annotate(
+            active=Sum(
+                "lots__remaining", filter=active_lots_q(at, "lots__") & Q(lots__remaining__gt=0)
+            )
+        )
+        .order_by("pk")
+        .first()
     )
-    return money((total or ZERO) - account.debt)
+    if row is None:
+        return ZERO
+    return money((row["active"] or ZERO) - row["debt"])
 
 
 # --- movements ------------------------------------------------------------------------------

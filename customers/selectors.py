@@ -51,8 +51,9 @@ def spendable_points(*, customer, program, at=None) -> Decimal:
     at = at or timezone.now()
     row = (
         Account.objects.filter(customer=customer, program=program, key=Account.BONUS)
-        .values("debt")
+        .values("pk", "debt")
         .annotate(active=Sum("lots__remaining", filter=active_lots_q(at, "lots__")))
+        .order_by("pk")
         .first()
     )
     if row is None:

@@ -421,7 +421,7 @@ def _read_rows(text: str, *, business, program, report: ImportReport) -> list[_R
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:
-        report.reject(reader.line_num + 1, "file", _("Broken CSV: %(error)s") % {"error": exc})
+        report.reject(max(reader.line_num, 1), "file", _("Broken CSV: %(error)s") % {"error": exc})
     return rows
 
 

@@ -151,8 +151,10 @@ def _issue_what_fits(series, count, *, customer, at, actor_kind, actor, point_of
             point_of_sale=point_of_sale,
         )
     except Refused as exc:
-        if exc.code != "coupon_series_exhausted" or count == 1:
+        if exc.code != "coupon_series_exhausted":
             raise
+        if count == 1:
+            return []
     given = []
     for _one in range(count):
         try:

@@ -243,12 +243,12 @@ def check_codes(cells, business_id, report: ImportReport) -> list[tuple[str, str
             seen.add(norm)
             # External codes keep the spelling they were printed with, in upper case.
             canonical = re.sub(r"\s+", "", cell.upper())[:80]
-            candidates.append((number, canonical, norm))
-    present = existing_codes(business_id, [norm for _n, _c, norm in candidates])
+            candidates.append((number, cell, canonical, norm))
+    present = existing_codes(business_id, [norm for *_rest, norm in candidates])
     accepted = []
-    for number, canonical, norm in candidates:
+    for number, cell, canonical, norm in candidates:
         if norm in present:
-            report.reject(number, canonical, "already_present")
+            report.reject(number, cell, "already_present")
         else:
             accepted.append((canonical, norm))
     report.rejected_rows.sort()

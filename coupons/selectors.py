@@ -104,8 +104,8 @@ def reward_excludes_pos(series, point_of_sale) -> bool:
     return bool(pos_ids) and point_of_sale.pk not in pos_ids
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+def _iso(value, tz):
+    return value.astimezone(tz).isoformat() if value is not None else None
 
 
 def coupon_answer(coupon, *, customer=None, point_of_sale=None, at=None) -> dict:
@@ -114,12 +114,13 @@ def coupon_answer(coupon, *, customer=None, point_of_sale=None, at=None) -> dict
     reason = coupon_refusal(coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at)
     if reason is None and reward_excludes_pos(coupon.series, point_of_sale):
         reason = "coupon_not_applicable"
+    tz = business_tz(coupon.series.business)  # times as the business's customers read them
     return {
         "code": coupon.code,
         "series": coupon.series.key,
         "state": coupon.state,
-        "valid_from": _iso(coupon.valid_from),
-        "valid_to": _iso(coupon.valid_to),
+        "valid_from": _iso(coupon.valid_from, tz),
+        "valid_to": _iso(coupon.valid_to, tz),
         "usable_here": reason is None,
         "reason": reason,
     }

@@ -1,0 +1,10 @@
+from tests.coupons.conftest import (  # noqa: F401  one set of fixtures for both apps
+    business,
+    customer,
+    friend,
+    make_customer,
+    pos,
+    postgres_only,
+    program,
+    series,
+)

@@ -11,6 +11,7 @@ several accounts lock them up front with `lock_accounts` (primary-key order: no 
 Decisions the spec leaves open are in docs/ledger.md.
 """
 
+from contextlib import nullcontext
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -95,6 +96,18 @@ def lock_accounts(accounts: list[Account]) -> list[Account]:
     and returns their fresh rows in that order. Call inside transaction.atomic()."""
     pks = sorted({account.pk for account in accounts})
     return list(Account.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
+def _atomic():
+    """The caller's transaction when there is one, else a new one.
+
+    No savepoint inside a caller's transaction: it would cost two round trips per call
+    (confirm has a query budget), and every check that can refuse runs before the first
+    write, so a refusal leaves nothing to roll back and the caller may go on.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def _lock(account: Account) -> Account:
@@ -186,7 +199,7 @@ def credit(
     if activates_at and expires_at and expires_at <= activates_at:
         raise ValidationFailed(_("Points must expire after they activate."), field="expires_at")
     at = at or timezone.now()
-    with transaction.atomic():
+    with _atomic():
         row = _lock(account)
         entry = _new_entry(
             row,
@@ -245,7 +258,7 @@ def spend(
     `insufficient_points` rather than going below zero."""
     amount = _positive(amount, field="pay_with_points")
     at = at or timezone.now()
-    with transaction.atomic():
+    with _atomic():
         row = _lock(account)
         entry = _take_from_lots(
             row, amount, Kind.DEBIT, at, "pay_with_points", sale=sale, staff=staff, reason=reason
@@ -271,7 +284,7 @@ def adjust(*, account: Account, amount: Decimal, staff, reason: str, at=None) ->
             account=account, amount=amount, kind=Kind.ADJUSTMENT, staff=staff, reason=reason, at=at
         )
     at = at or timezone.now()
-    with transaction.atomic():
+    with _atomic():
         row = _lock(account)
         entry = _take_from_lots(
             row, -amount, Kind.ADJUSTMENT, at, "amount", staff=staff, reason=reason
@@ -291,7 +304,7 @@ def reverse_sale_entries(*, sale, at=None) -> list[LedgerEntry]:
     new lot without expiry where those lots have expired since).
     """
     at = at or timezone.now()
-    with transaction.atomic():
+    with _atomic():
         account_ids = (
             LedgerEntry.objects.filter(sale=sale)
             .exclude(kind=Kind.REVERSAL)

@@ -337,3 +337,29 @@ def test_check_ledger_reports_tampering(account):
     assert len(problems) == 2
     assert "balance 7.00 != sum of entries 5.00" in problems[0]
     assert "lots remaining 5.00 - debt 0.00" in problems[1]
+
+
+def test_a_refusal_inside_a_callers_transaction_leaves_it_usable(account):
+    from django.db import transaction
+
+    ledger.credit(account=account, amount=D("5"))
+    with transaction.atomic():
+        with pytest.raises(Refused):
+            ledger.spend(account=account, amount=D("6"))
+        ledger.spend(account=account, amount=D("5"))  # the transaction goes on
+    assert Account.objects.get(pk=account.pk).balance == D("0.00")
+
+
+def test_round_trips_inside_a_confirm(account, django_assert_num_queries):
+    """Confirm has a query budget (quality.md P3): no savepoints inside its transaction."""
+    from django.db import transaction
+
+    ledger.credit(account=account, amount=D("5"), expires_at=at(9), at=at())
+    ledger.credit(account=account, amount=D("5"), at=at())
+    with transaction.atomic():
+        # lock, lots, entry, lots update, lot uses, account
+        with django_assert_num_queries(6):
+            ledger.spend(account=account, amount=D("7"), at=at(1))
+        # lock, entry, lot, account
+        with django_assert_num_queries(4):
+            ledger.credit(account=account, amount=D("1"), at=at(1))

@@ -42,7 +42,9 @@ compilemessages: $(STAMP)
 		echo "installing gettext"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
 	fi
-	@if command -v msgfmt >/dev/null 2>&1; then \
+	@if [ -z "$$(find . -path ./.venv -prune -o -name '*.po' -print -quit)" ]; then \
+		echo "no translations (.po files) to compile"; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
 		$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=node_modules; \
 	else \
 		echo "WARNING: gettext (msgfmt) is missing; translations are not compiled" >&2; \

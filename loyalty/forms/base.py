@@ -48,7 +48,7 @@ class BusinessModelForm(forms.ModelForm):
         for field, messages in error.error_dict.items():
             for message in messages:
                 target = field
-                if field == NON_FIELD_ERRORS and message.code == "unique":
+                if field == NON_FIELD_ERRORS and message.code in ("unique", "unique_together"):
                     named = [
                         f for f in message.params.get("unique_check", ()) if f not in TENANT_FIELDS
                     ]

@@ -82,8 +82,10 @@ def set_points_of_sale(*, membership, points_of_sale):
 
 @transaction.atomic
 def change_role(*, membership, role, points_of_sale=()) -> Membership:
-    if membership.role == Membership.OWNER and role != Membership.OWNER:
-        _refuse_if_last_owner(membership)
+    # The stored role counts: a bound form may already have changed the instance.
+    stored = Membership.objects.select_for_update().get(pk=membership.pk)
+    if stored.role == Membership.OWNER and role != Membership.OWNER:
+        _refuse_if_last_owner(stored)
     membership.role = role
     membership.save(update_fields=["role"])
     set_points_of_sale(membership=membership, points_of_sale=points_of_sale)

@@ -1,0 +1,290 @@
+/* The kiosk page: talks only to the kiosk API (/api/v1/kiosk/...) with the device key kept in
+   localStorage and the customer token answered by identify. Plain JS, no dependencies. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("kiosk-config").textContent);
+  var text = config.texts;
+  var KEY = "perkline.kioskKey";
+  var $ = function (id) { return document.getElementById(id); };
+  var session = null;  // {token, otpRequired, verified, customer, balances, coupons, offers}
+  var idleTimer = null;
+
+  function deviceKey() { return window.localStorage.getItem(KEY) || ""; }
+
+  function screen(name) {
+    ["setup", "start", "otp", "home"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
+    $("done").hidden = name === "setup" || name === "start";
+    var focus = { setup: "device-key", start: "identify-value", otp: "otp-code" }[name];
+    if (focus) $(focus).focus();
+  }
+
+  function error(message) {
+    var box = $("kiosk-error");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+  function notice(message) {
+    var box = $("kiosk-notice");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function call(method, url, body) {
+    var headers = { "Accept": "application/json", "Authorization": "Token " + deviceKey() };
+    if (session) headers["X-Customer-Token"] = session.token;
+    var options = { method: method, headers: headers, credentials: "same-origin" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.ok) return data;
+        var problem = (data && data.error) || {};
+        problem.status = response.status;
+        if (!problem.message) problem.message = text.failed;
+        throw problem;
+      });
+    }, function () { throw { status: 0, message: text.offline }; });
+  }
+
+  function handle(problem) {
+    if ((problem.status === 401 || problem.status === 403) && !session) {
+      error(text.badKey);  // the device key itself was refused
+      screen("setup");
+      return;
+    }
+    if (problem.status === 401) {  // the customer token ran out
+      reset();
+      error(problem.message);
+      return;
+    }
+    if (problem.code === "otp_required") {
+      screen("otp");
+    }
+    error(problem.message);
+  }
+
+  /* ---- idle timeout: back to the start after a while without a touch ---- */
+  function touch() {
+    clearTimeout(idleTimer);
+    if (session) idleTimer = setTimeout(reset, config.idleSeconds * 1000);
+  }
+  ["pointerdown", "keydown", "input"].forEach(function (name) {
+    document.addEventListener(name, touch, { passive: true });
+  });
+
+  function reset() {
+    session = null;
+    clearTimeout(idleTimer);
+    error("");
+    notice("");
+    $("identify-value").value = "";
+    $("otp-code").value = "";
+    $("certificate-code").value = "";
+    $("claim-code").value = "";
+    screen(deviceKey() ? "start" : "setup");
+  }
+
+  /* ---- setup ---- */
+  $("setup-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var key = $("device-key").value.trim();
+    if (!key) return;
+    window.localStorage.setItem(KEY, key);
+    $("device-key").value = "";
+    reset();
+  });
+  $("forget-key").addEventListener("click", function () {
+    window.localStorage.removeItem(KEY);
+    reset();
+  });
+
+  /* ---- identify and one-time code ---- */
+  $("identify-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    error("");
+    var value = $("identify-value").value.trim();
+    if (!value) { error(text.enterPhoneOrCard); return; }
+    var by = (event.submitter && event.submitter.value) || "phone";
+    var body = by === "card" ? { card: value } : { phone: value };
+    call("POST", config.api.identify, body).then(function (data) {
+      session = {
+        token: data.customer_token,
+        otpRequired: data.otp_required,
+        verified: !data.otp_required,
+        customer: data.customer,
+        balances: data.balances,
+        coupons: data.coupons,
+        offers: data.offers
+      };
+      touch();
+      renderHome();
+      screen(data.otp_required ? "otp" : "home");
+    }, handle);
+  });
+
+  $("otp-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    error("");
+    call("POST", config.api.otp, { code: $("otp-code").value.trim() }).then(function () {
+      session.verified = true;
+      $("otp-code").value = "";
+      screen("home");
+      notice(text.verified);
+    }, handle);
+  });
+  $("otp-skip").addEventListener("click", function () { error(""); screen("home"); });
+
+  /* ---- home ---- */
+  function renderHome() {
+    var name = session.customer && session.customer.name;
+    $("hello").textContent = name ? text.hello.replace("%(name)s", name) : text.helloAnon;
+    renderBalances();
+    renderWallet();
+    renderOffers();
+  }
+
+  function renderBalances() {
+    var list = $("balances");
+    list.innerHTML = "";
+    Object.keys(session.balances || {}).forEach(function (key) {
+      var figures = session.balances[key];
+      var div = document.createElement("div");
+      div.className = "balance";
+      var dt = document.createElement("dt");
+      dt.textContent = key === "bonus" ? text.points : key;
+      var dd = document.createElement("dd");
+      dd.textContent = figures.active;
+      dd.dataset.testid = "balance-" + key;
+      if (figures.pending && figures.pending !== "0.00") {
+        var pending = document.createElement("span");
+        pending.className = "muted small";
+        pending.textContent = " +" + figures.pending + " " + text.pending;
+        dd.appendChild(pending);
+      }
+      div.appendChild(dt);
+      div.appendChild(dd);
+      list.appendChild(div);
+    });
+  }
+
+  function renderWallet() {
+    var list = $("wallet");
+    list.innerHTML = "";
+    var coupons = session.coupons || [];
+    if (!coupons.length) {
+      var empty = document.createElement("li");
+      empty.className = "muted";
+      empty.textContent = text.noCoupons;
+      list.appendChild(empty);
+    }
+    coupons.forEach(function (coupon) {
+      var li = document.createElement("li");
+      li.className = "wallet__item" + (coupon.usable_here ? "" : " is-unusable");
+      var label = document.createElement("span");
+      var title = document.createElement("strong");
+      title.textContent = coupon.title || coupon.series;
+      var code = document.createElement("code");
+      code.textContent = " " + coupon.code;
+      label.appendChild(title);
+      label.appendChild(code);
+      var until = document.createElement("span");
+      until.className = "muted small";
+      var parts = [];
+      if (coupon.valid_to) parts.push(text.validUntil + " " + coupon.valid_to.slice(0, 10));
+      if (!coupon.usable_here) parts.push(text.notUsableHere);
+      until.textContent = parts.join(" · ");
+      li.appendChild(label);
+      li.appendChild(until);
+      list.appendChild(li);
+    });
+  }
+
+  function renderOffers() {
+    var list = $("offers");
+    list.innerHTML = "";
+    var offers = session.offers || [];
+    if (!offers.length) {
+      var empty = document.createElement("li");
+      empty.className = "muted";
+      empty.textContent = text.noOffers;
+      list.appendChild(empty);
+    }
+    offers.forEach(function (offer) {
+      var li = document.createElement("li");
+      var label = document.createElement("span");
+      var title = document.createElement("strong");
+      title.textContent = offer.title + (offer.quantity > 1 ? " × " + offer.quantity : "");
+      label.appendChild(title);
+      if (offer.explanation) {
+        var explanation = document.createElement("span");
+        explanation.className = "muted small";
+        explanation.textContent = " " + offer.explanation;
+        label.appendChild(explanation);
+      }
+      var price = document.createElement("span");
+      price.className = "price";
+      price.textContent = text.price.replace("%(price)s", offer.price);
+      var buy = document.createElement("button");
+      buy.type = "button";
+      buy.className = "btn btn--primary btn--big";
+      buy.textContent = text.buy;
+      buy.addEventListener("click", function () { buyOffer(offer, buy); });
+      li.appendChild(label);
+      li.appendChild(price);
+      li.appendChild(buy);
+      list.appendChild(li);
+    });
+  }
+
+  function refreshWallet() {
+    return call("GET", config.api.wallet).then(function (coupons) {
+      session.coupons = coupons;
+      renderWallet();
+    }, handle);
+  }
+
+  function buyOffer(offer, button) {
+    error("");
+    notice("");
+    button.disabled = true;
+    call("POST", config.api.buy.replace("{id}", offer.rule_id)).then(function (data) {
+      session.balances = data.balances;
+      renderBalances();
+      notice(text.bought);
+      return refreshWallet();
+    }, handle).then(function () { button.disabled = false; });
+  }
+
+  $("certificate-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    error("");
+    notice("");
+    var code = $("certificate-code").value.trim();
+    if (!code) return;
+    call("POST", config.api.activate, { code: code }).then(function (data) {
+      $("certificate-code").value = "";
+      notice(data.message);
+      return refreshWallet();
+    }, handle);
+  });
+
+  $("claim-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    error("");
+    notice("");
+    var code = $("claim-code").value.trim();
+    if (!code) return;
+    call("POST", config.api.claim.replace("{code}", encodeURIComponent(code))).then(function () {
+      $("claim-code").value = "";
+      notice(text.claimed);
+      return refreshWallet();
+    }, handle);
+  });
+
+  $("done").addEventListener("click", reset);
+  $("done-bottom").addEventListener("click", reset);
+
+  reset();
+})();

@@ -1,0 +1,363 @@
+/* The cashier's check page: identify the customer, build the check, evaluate it live on
+   every change (the server renders the result), confirm. Plain JS, no dependencies. */
+(function () {
+  "use strict";
+  var root = document.getElementById("till");
+  if (!root) return;
+  var urls = JSON.parse(document.getElementById("till-urls").textContent);
+  var text = JSON.parse(document.getElementById("till-text").textContent);
+  var csrf = root.dataset.csrf;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function newToken() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  var state = {
+    customer: null, spendable: "0.00", lines: [], manualRules: [], coupons: [], points: "",
+    token: newToken()
+  };
+
+  function request(method, url, body) {
+    var options = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.headers["X-CSRFToken"] = csrf;
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = (data && data.error) || { message: text.failed };
+          throw error;
+        }
+        return data;
+      });
+    }, function () { throw { message: text.failed }; });
+  }
+
+  function show(el, message, kind) {
+    if (!message) { el.hidden = true; el.textContent = ""; return; }
+    el.textContent = message;
+    el.className = "alert alert--" + (kind || "error");
+    el.hidden = false;
+  }
+
+  /* ---- customer ---- */
+  function setCustomer(data) {
+    state.customer = data ? data.customer : null;
+    state.spendable = data ? data.spendable : "0.00";
+    $("customer").innerHTML = data ? data.html : $("customer").dataset.empty;
+    $("customer-clear").hidden = !data;
+    var points = $("points");
+    points.disabled = !data || parseFloat(state.spendable) <= 0;
+    points.max = state.spendable;
+    if (points.disabled) { points.value = ""; state.points = ""; }
+    $("points-limit").textContent = data ? text.limit.replace("%(amount)s", state.spendable) : "";
+    changed();
+  }
+  $("customer").dataset.empty = $("customer").innerHTML;
+
+  function lookup(params) {
+    show($("customer-error"), "");
+    return request("GET", urls.customer + "?" + new URLSearchParams(params))
+      .then(setCustomer, function (e) { show($("customer-error"), e.message); });
+  }
+
+  $("identify").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = $("identify-value").value.trim();
+    if (!value) return;
+    // Phones are digits with an optional +, spaces, dashes or brackets; anything else is a card.
+    var isPhone = /^[+\d][\d\s()\-]{5,}$/.test(value);
+    lookup(isPhone ? { phone: value } : { card: value });
+  });
+  $("customer-clear").addEventListener("click", function () {
+    $("identify-value").value = "";
+    setCustomer(null);
+  });
+  $("register-open").addEventListener("click", function () {
+    $("register").hidden = !$("register").hidden;
+    if (!$("register").hidden) {
+      var typed = $("identify-value").value.trim();
+      if (typed) $("register").elements.phone.value = typed;
+      $("register").elements.phone.focus();
+    }
+  });
+  $("register").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    show($("customer-error"), "");
+    request("POST", urls.register, { phone: form.elements.phone.value, name: form.elements.name.value })
+      .then(function (data) { form.hidden = true; form.reset(); setCustomer(data); },
+            function (e) { show($("customer-error"), e.message); });
+  });
+  $("customer").addEventListener("click", function (event) {
+    var button = event.target.closest(".use-coupon");
+    if (button) addCoupon(button.dataset.code);
+  });
+
+  /* Camera scan of a card QR where the browser has BarcodeDetector (tablets' Chrome). */
+  var scanning = null;
+  if ("BarcodeDetector" in window && navigator.mediaDevices) {
+    $("scan").hidden = false;
+    $("scan").addEventListener("click", startScan);
+    $("scan-stop").addEventListener("click", stopScan);
+  }
+  function startScan() {
+    var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128", "ean_13"] });
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+      var video = $("scanner-video");
+      video.srcObject = stream;
+      video.play();
+      $("scanner").hidden = false;
+      scanning = { stream: stream };
+      (function tick() {
+        if (!scanning) return;
+        detector.detect(video).then(function (codes) {
+          if (codes.length) {
+            stopScan();
+            $("identify-value").value = codes[0].rawValue;
+            lookup({ card: codes[0].rawValue });
+          } else {
+            setTimeout(tick, 250);
+          }
+        }, function () { setTimeout(tick, 500); });
+      })();
+    }, function () { show($("customer-error"), text.failed); });
+  }
+  function stopScan() {
+    if (scanning) scanning.stream.getTracks().forEach(function (t) { t.stop(); });
+    scanning = null;
+    $("scanner").hidden = true;
+  }
+
+  /* ---- items ---- */
+  var search = $("goods-search"), results = $("goods-results"), found = [], searchTimer;
+  search.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 180);
+  });
+  search.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var term = search.value.trim();
+    if (!term) return;
+    request("GET", urls.goods + "?q=" + encodeURIComponent(term)).then(function (data) {
+      var exact = data.items.filter(function (i) { return i.code.toLowerCase() === term.toLowerCase(); })[0];
+      var pick = exact || (data.items.length === 1 ? data.items[0] : null);
+      if (pick) { addLine(pick); clearSearch(); } else { renderResults(data.items); }
+    });
+  });
+  function runSearch() {
+    var term = search.value.trim();
+    if (!term) { clearSearch(); return; }
+    request("GET", urls.goods + "?q=" + encodeURIComponent(term)).then(function (data) {
+      if (search.value.trim() === term) renderResults(data.items);
+    });
+  }
+  function renderResults(items) {
+    found = items;
+    results.innerHTML = "";
+    if (!items.length) {
+      var li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = text.noResults;
+      results.appendChild(li);
+    }
+    items.forEach(function (item, index) {
+      var li = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "search__item";
+      button.dataset.index = index;
+      button.innerHTML = "<span></span><code></code><span class='num'></span>";
+      button.children[0].textContent = item.title;
+      button.children[1].textContent = item.code;
+      button.children[2].textContent = item.price;
+      li.appendChild(button);
+      results.appendChild(li);
+    });
+    results.hidden = false;
+  }
+  results.addEventListener("click", function (event) {
+    var button = event.target.closest(".search__item");
+    if (!button) return;
+    addLine(found[Number(button.dataset.index)]);
+    clearSearch();
+  });
+  function clearSearch() {
+    search.value = "";
+    results.hidden = true;
+    results.innerHTML = "";
+    search.focus();
+  }
+
+  function addLine(item) {
+    var line = state.lines.filter(function (l) { return l.code === item.code; })[0];
+    if (line) {
+      line.quantity = String(Math.round((parseFloat(line.quantity) + 1) * 1000) / 1000);
+    } else {
+      state.lines.push({ code: item.code, title: item.title, price: item.price, quantity: "1" });
+    }
+    renderLines();
+    changed();
+  }
+  function renderLines() {
+    var body = $("lines");
+    body.innerHTML = "";
+    state.lines.forEach(function (line, index) {
+      var tr = document.createElement("tr");
+      tr.innerHTML = "<td><span class='line__title'></span> <code class='muted small'></code></td>" +
+        "<td class='num'></td>" +
+        "<td class='num'><input class='input input--qty' type='number' min='0.001' step='any' inputmode='decimal'></td>" +
+        "<td><button type='button' class='btn btn--small btn--ghost remove'>×</button></td>";
+      tr.querySelector(".line__title").textContent = line.title;
+      tr.querySelector("code").textContent = line.code;
+      tr.children[1].textContent = line.price;
+      var qty = tr.querySelector("input");
+      qty.value = line.quantity;
+      qty.dataset.index = index;
+      qty.setAttribute("aria-label", line.title);
+      var remove = tr.querySelector(".remove");
+      remove.dataset.index = index;
+      remove.setAttribute("aria-label", text.remove + " " + line.title);
+      body.appendChild(tr);
+    });
+    $("lines-empty").hidden = state.lines.length > 0;
+  }
+  $("lines").addEventListener("input", function (event) {
+    if (!event.target.classList.contains("input--qty")) return;
+    state.lines[Number(event.target.dataset.index)].quantity = event.target.value;
+    changed();
+  });
+  $("lines").addEventListener("click", function (event) {
+    var button = event.target.closest(".remove");
+    if (!button) return;
+    state.lines.splice(Number(button.dataset.index), 1);
+    renderLines();
+    changed();
+  });
+
+  /* ---- rules, coupons, certificates, points ---- */
+  document.querySelectorAll(".manual-rule").forEach(function (box) {
+    box.addEventListener("change", function () {
+      state.manualRules = Array.prototype.filter.call(
+        document.querySelectorAll(".manual-rule"), function (b) { return b.checked; }
+      ).map(function (b) { return Number(b.value); });
+      changed();
+    });
+  });
+
+  function addCoupon(code) {
+    code = (code || "").trim();
+    if (!code || state.coupons.indexOf(code) >= 0) return;
+    state.coupons.push(code);
+    renderCoupons();
+    changed();
+  }
+  function renderCoupons() {
+    var list = $("coupons");
+    list.innerHTML = "";
+    state.coupons.forEach(function (code, index) {
+      var li = document.createElement("li");
+      li.className = "chip";
+      li.innerHTML = "<code></code><button type='button' class='chip__x'>×</button>";
+      li.firstChild.textContent = code;
+      li.lastChild.dataset.index = index;
+      li.lastChild.setAttribute("aria-label", text.remove + " " + code);
+      list.appendChild(li);
+    });
+  }
+  $("coupons").addEventListener("click", function (event) {
+    var button = event.target.closest(".chip__x");
+    if (!button) return;
+    state.coupons.splice(Number(button.dataset.index), 1);
+    renderCoupons();
+    changed();
+  });
+  $("coupon-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    addCoupon($("coupon-code").value);
+    $("coupon-code").value = "";
+  });
+
+  $("certificate-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var box = $("certificate-message");
+    if (!state.customer) { show(box, text.needCustomer); return; }
+    var code = $("certificate-code").value.trim();
+    if (!code) return;
+    request("POST", urls.certificate, { code: code, customer_id: state.customer.id }).then(function (data) {
+      $("certificate-code").value = "";
+      show(box, data.activation.message, "success");
+      setCustomer(data);
+    }, function (e) { show(box, e.message); });
+  });
+
+  $("points").addEventListener("input", function (event) {
+    var value = event.target.value;
+    if (value && parseFloat(value) > parseFloat(state.spendable)) {
+      value = state.spendable;
+      event.target.value = value;
+    }
+    state.points = value;
+    changed();
+  });
+
+  /* ---- evaluate and confirm ---- */
+  function payload() {
+    return {
+      customer_id: state.customer ? state.customer.id : null,
+      lines: state.lines.map(function (l) { return { code: l.code, quantity: l.quantity }; }),
+      manual_rules: state.manualRules,
+      coupons: state.coupons,
+      pay_with_points: state.points || "0",
+      token: state.token
+    };
+  }
+
+  var timer, sequence = 0;
+  function changed() {
+    clearTimeout(timer);
+    timer = setTimeout(evaluate, 200);
+  }
+  function evaluate() {
+    var mine = ++sequence;
+    show($("check-error"), "");
+    if (!state.lines.length) {
+      $("result").innerHTML = $("result").dataset.empty;
+      $("confirm").disabled = true;
+      return;
+    }
+    request("POST", urls.evaluate, payload()).then(function (data) {
+      if (mine !== sequence) return;  // an older answer arriving late
+      $("result").innerHTML = data.html;
+      $("confirm").disabled = false;
+    }, function (e) {
+      if (mine !== sequence) return;
+      show($("check-error"), e.message);
+      $("confirm").disabled = true;
+    });
+  }
+  $("result").dataset.empty = $("result").innerHTML;
+
+  $("confirm").addEventListener("click", function () {
+    var button = $("confirm"), label = button.textContent;
+    button.disabled = true;
+    button.textContent = text.confirming;
+    show($("check-error"), "");
+    request("POST", urls.confirm, payload()).then(function (data) {
+      window.location.assign(data.receipt_url);
+    }, function (e) {
+      // The check stays as it is: the cashier fixes what the message says and tries again.
+      show($("check-error"), e.message);
+      button.textContent = label;
+      button.disabled = false;
+      state.token = newToken();
+    });
+  });
+
+  renderLines();
+})();

@@ -1,8 +1,9 @@
 """The demo business: a coffee shop with its program, staff, devices, customers and sales.
 
 Every step finds what an earlier run made and makes only what is missing, so `seed_demo`
-can run on every `make run`. The program comes from the committed demo document through
-the normal importer; customers and sales go through the same services as the tills.
+can run on every `make run` without undoing what a demo user changed. The program comes
+from the committed demo document through the normal importer; customers and sales go
+through the same services as the tills.
 """
 
 import json
@@ -22,7 +23,7 @@ from customers.models import Customer, CustomerCategory
 from customers.selectors import customer_category_key
 from customers.services import find_customer, register_customer, set_category
 from loyalty.errors import DomainError
-from loyalty.models import Business, Membership, PointOfSale, Sale
+from loyalty.models import Business, Membership, PointOfSale, Program, Sale
 from loyalty.program_io import import_program
 from loyalty.tenancy import scoped
 from terminal.auth import KEY_PREFIX_LEN, hash_key
@@ -112,8 +113,7 @@ class DemoReport:
 def seed_demo(*, password: str = DEFAULT_PASSWORD, now: datetime | None = None) -> DemoReport:
     """Create (or complete) the demo business; returns what there is to print."""
     business = _business()
-    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
-    program = import_program(document, business=business).program
+    program = _program(business)
     report = DemoReport(business=business, program=program, password=password)
     report.staff = _staff(business, password)
     report.devices = _devices(business)
@@ -134,6 +134,15 @@ def _business() -> Business:
     fields = {k: v for k, v in BUSINESS.items() if k != "slug"}
     business, created = Business.objects.get_or_create(slug=BUSINESS["slug"], defaults=fields)
     return business
+
+
+def _program(business):
+    """Imported once: later runs keep what a demo user changed in the panel."""
+    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    program = scoped(Program, business).filter(key=document["program"]["key"]).first()
+    if program is None:
+        program = import_program(document, business=business).program
+    return program
 
 
 @transaction.atomic

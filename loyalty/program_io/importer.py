@@ -16,11 +16,11 @@ from functools import partial
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from certificates.models import CertificateSeries, GiftCertificate
+from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
 from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
@@ -118,15 +118,22 @@ def import_program(document: dict, *, business, create_business_kwargs=None) -> 
     ProgramImportError listing every problem by JSON path; then nothing was written.
     """
     doc = read_document(document)
-    with transaction.atomic():
-        run = _Import(doc)
-        run.resolve_business(business, create_business_kwargs)
-        if not run.errors:
-            run.run()
-        if run.errors:
-            raise ProgramImportError(run.errors)  # leaving the atomic block rolls back
-        for series_id, count in run.to_generate:
-            transaction.on_commit(partial(_generate_codes, series_id, count))
+    try:
+        with transaction.atomic():
+            run = _Import(doc)
+            run.resolve_business(business, create_business_kwargs)
+            if not run.errors:
+                run.run()
+            if run.errors:
+                raise ProgramImportError(run.errors)  # leaving the atomic block rolls back
+            for series_id, count in run.to_generate:
+                transaction.on_commit(partial(_generate_codes, series_id, count))
+    except IntegrityError as exc:
+        # Checked beforehand; only a concurrent import or edit of the same keys gets here.
+        logger.warning("program import hit a constraint: %s", exc)
+        raise ProgramImportError(
+            [("$", _("The business was changed while importing; import the document again."))]
+        ) from exc
     run.result.program.refresh_from_db(fields=["version"])
     return run.result
 
@@ -524,6 +531,14 @@ class _Import:
                 .exclude(pk=certificate.pk if certificate else None)
                 .first()
             )
+            if taken is None:
+                code = (
+                    self.scoped(CertificateCode)
+                    .filter(code_norm=item.fields["public_code_norm"])
+                    .select_related("certificate")
+                    .first()
+                )
+                taken = code.certificate if code is not None else None
             if taken is not None:
                 self.error(
                     f"{item.path}.public_code",

@@ -1,6 +1,7 @@
 """seed_demo: the demo business, the same on every run; its logins and keys work."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.test import RequestFactory
 from coupons.models import Coupon, CouponEvent
 from customers.models import Account, Customer, Enrolment, LedgerEntry
 from loyalty.demo.seed import CUSTOMERS, DEVICES, SALES
-from loyalty.models import Business, Membership, Sale
+from loyalty.models import Business, Membership, Rule, Sale
 from terminal.auth import DeviceTokenAuthentication, hash_key
 from terminal.models import Device
 from tests.program_io.conftest import tenant_counts
@@ -140,3 +141,11 @@ def test_a_revoked_demo_key_is_revived_by_a_rerun(seeded):
     Device.objects.update(revoked_at="2026-01-01T00:00:00Z")
     seed()
     assert not Device.objects.filter(revoked_at__isnull=False).exists()
+
+
+def test_a_rerun_keeps_what_a_demo_user_changed(seeded):
+    business, _ = seeded
+    Rule.objects.filter(business=business, key="cashback").update(value="8.00", name="Eight")
+    seed()
+    rule = Rule.objects.get(business=business, key="cashback")
+    assert (rule.value, rule.name) == (Decimal("8.00"), "Eight")

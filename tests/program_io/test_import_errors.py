@@ -2,6 +2,7 @@
 
 import pytest
 
+from certificates.models import CertificateCode, GiftCertificate
 from coupons.models import CouponSeries
 from loyalty.models import Business
 from loyalty.program_io import FORMAT, ProgramImportError, import_program, parse_document
@@ -530,3 +531,41 @@ def test_a_failed_object_is_reported_once_not_again_by_what_refers_to_it(busines
         "coupon_series[2].reward.top_up.account",
         "rules[2].value",
     ]
+
+
+def test_a_public_code_taken_by_a_printed_single_use_code_is_refused(business):
+    program = import_program(load_demo(), business=business).program
+    other = GiftCertificate.objects.create(
+        business=business,
+        program=program,
+        key="printed",
+        name="Printed batch",
+        public_code="PRINTED-1",
+        public_code_norm="PRINTED1",
+    )
+    CertificateCode.objects.create(
+        business=business, certificate=other, code="NEW-CODE-1", code_norm="NEWCODE1"
+    )
+    doc = load_demo()
+    doc["certificates"][0]["public_code"] = "new code 1"
+
+    with pytest.raises(ProgramImportError) as caught:
+        import_program(doc, business=business)
+
+    [(path, message)] = caught.value.errors
+    assert path == "certificates[0].public_code" and "Printed batch" in message
+
+
+def test_a_constraint_hit_by_a_concurrent_change_is_an_import_error(business, monkeypatch):
+    from django.db import IntegrityError
+
+    from loyalty.program_io import importer
+
+    def collide(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(importer._Import, "import_goods", collide)
+    with pytest.raises(ProgramImportError) as caught:
+        import_program(load_demo(), business=business)
+    assert caught.value.errors[0][0] == "$"
+    assert nothing_in(business)

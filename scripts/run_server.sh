@@ -13,8 +13,15 @@ setsid "$PY" manage.py qcluster &
 QPID=$!
 
 stop_cluster() {
-    kill -TERM -- "-$QPID" 2>/dev/null || kill -TERM "$QPID" 2>/dev/null || true
+    # SIGTERM to the cluster's parent only: it stops its workers itself (a signal to every
+    # worker at once leaves the parent waiting forever). A watchdog kills what is left
+    # after 20 s.
+    kill -TERM "$QPID" 2>/dev/null || return 0
+    (sleep 20 && echo "run_server: killing the task cluster" >&2 && kill -KILL -- "-$QPID") \
+        2>/dev/null &
+    local watchdog=$!
     wait "$QPID" 2>/dev/null || true
+    kill "$watchdog" 2>/dev/null || true
 }
 trap stop_cluster EXIT
 trap 'exit 130' INT

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", include("terminal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("terminal/", include("terminal.web_urls")),
+    path("", include("terminal.public_urls")),
     path("", include("loyalty.urls")),
 ]
 if settings.DEBUG:

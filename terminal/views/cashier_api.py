@@ -1,0 +1,179 @@
+"""JSON endpoints behind the cashier's check page (same services as the terminal API)."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from certificates.services import activate_certificate
+from coupons import services as coupon_services
+from coupons.selectors import series_title
+from customers import services as customer_services
+from customers.models import Customer
+from loyalty.checks import confirm_check, evaluate_check
+from loyalty.errors import NotFound, ValidationFailed
+from loyalty.tenancy import get_scoped
+from terminal.api.terminal import activation_answer, customer_answer
+
+from .access import till_view
+from .checkpad import check_input, goods_search
+from .jsonio import error_response, json_endpoint, read_json
+
+CONFIRM_GUARD_SECONDS = 600
+
+
+def till_json(view):
+    return json_endpoint(till_view(view, json=True))
+
+
+@require_GET
+@till_json
+def goods(request):
+    return JsonResponse(
+        {"items": goods_search(business=request.business, term=request.GET.get("q"))}
+    )
+
+
+def customer_payload(request, customer) -> dict:
+    """The terminal API's customer answer, plus the panel fragment the page shows."""
+    pos = request.pos
+    now = timezone.now()
+    answer = customer_answer(customer, point_of_sale=pos, at=now)
+    wallet = coupon_services.wallet(customer=customer, point_of_sale=pos, at=now)
+    language = request.LANGUAGE_CODE
+    coupons = [
+        {"coupon": c, "title": series_title(c.series, language), "answer": a}
+        for c, a in zip(wallet, answer["coupons"], strict=False)
+    ]
+    html = render_to_string(
+        "terminal/_customer.html",
+        {"customer": customer, "answer": answer, "coupons": coupons},
+        request=request,
+    )
+    return {
+        "customer": answer,
+        "spendable": answer["balances"].get("bonus", {}).get("active", "0.00"),
+        "html": html,
+    }
+
+
+@require_GET
+@till_json
+def customer_lookup(request):
+    phone = request.GET.get("phone", "").strip()
+    card = request.GET.get("card", "").strip()
+    customer_id = request.GET.get("id", "").strip()
+    if not (phone or card or customer_id):
+        raise ValidationFailed(_("Enter a phone or a card."), field="phone")
+    customer = customer_services.find_customer(
+        business=request.business,
+        phone=phone or None,
+        card=card or None,
+        customer_id=customer_id or None,
+    )
+    if customer is None:
+        raise NotFound(_("No such customer."), field="card" if card else "phone")
+    return JsonResponse(customer_payload(request, customer))
+
+
+@require_POST
+@till_json
+def customer_register(request):
+    data = read_json(request)
+    phone = str(data.get("phone") or "").strip()
+    if not phone:
+        raise ValidationFailed(_("Enter a phone."), field="phone")
+    business, program = request.business, request.pos.program
+    existing = customer_services.find_customer(business=business, phone=phone)
+    if existing is not None:
+        customer_services.enrol(customer=existing, program=program)
+        return JsonResponse(customer_payload(request, existing))
+    customer = customer_services.register_customer(
+        business=business, program=program, phone=phone, name=str(data.get("name") or "")
+    )
+    return JsonResponse(customer_payload(request, customer), status=201)
+
+
+def _result_html(request, result, lines):
+    rows = [
+        {"line": line, "result": position}
+        for line, position in zip(lines, result.get("positions", []), strict=False)
+    ]
+    return render_to_string(
+        "terminal/_result.html",
+        {"result": result, "rows": rows, "currency": request.business.currency},
+        request=request,
+    )
+
+
+@require_POST
+@till_json
+def evaluate(request):
+    check, lines = check_input(business=request.business, data=read_json(request))
+    result = evaluate_check(point_of_sale=request.pos, data=check)
+    return JsonResponse({"result": result, "html": _result_html(request, result, lines)})
+
+
+@require_POST
+@till_json
+def certificate(request):
+    data = read_json(request)
+    code = str(data.get("code") or "").strip()
+    if not code:
+        raise ValidationFailed(_("Enter the certificate's code."), field="code")
+    if not data.get("customer_id"):
+        raise ValidationFailed(_("Identify the customer first."), field="customer_id")
+    customer = get_scoped(Customer, request.business, pk=data["customer_id"])
+    result = activate_certificate(
+        business=request.business,
+        code=code,
+        customer=customer,
+        channel="terminal",
+        point_of_sale=request.pos,
+        at=timezone.now(),
+    )
+    payload = customer_payload(request, customer)
+    payload["activation"] = activation_answer(result)
+    return JsonResponse(payload)
+
+
+@require_POST
+@till_json
+def confirm(request):
+    """Confirm the check; `token` (one per check on the page) makes a double tap harmless:
+    the second request gets the first one's receipt instead of a second sale."""
+    data = read_json(request)
+    check, _lines = check_input(business=request.business, data=data)
+    token = str(data.get("token") or "")[:64]
+    guard = f"cashier-confirm:{request.user.pk}:{token}" if token else None
+    if guard and not cache.add(guard, "pending", CONFIRM_GUARD_SECONDS):
+        sale_id = cache.get(guard)
+        if sale_id and sale_id != "pending":
+            return _confirmed(sale_id)
+        return error_response(
+            "in_progress", _("This check is being confirmed already."), status=409
+        )
+    try:
+        with transaction.atomic():
+            _status, body = confirm_check(
+                point_of_sale=request.pos, data=check, staff=request.user, device=None
+            )
+    except BaseException:
+        if guard:
+            cache.delete(guard)
+        raise
+    sale_id = body["sale"]["id"]
+    if guard:
+        cache.set(guard, sale_id, CONFIRM_GUARD_SECONDS)
+    return _confirmed(sale_id, status=201)
+
+
+def _confirmed(sale_id, status=200):
+    return JsonResponse(
+        {"sale": sale_id, "receipt_url": reverse("cashier:receipt", args=[sale_id])},
+        status=status,
+    )

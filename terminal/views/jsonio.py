@@ -1,0 +1,48 @@
+"""JSON in and out for the small endpoints behind the cashier page.
+
+Errors use the API's shape ({"error": {"code", "message", "field"}}) so the page shows
+`message` to the cashier whatever failed.
+"""
+
+import json
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+
+from loyalty.errors import DomainError, ValidationFailed
+
+
+def error_response(code, message, *, status, field=None, extra=None):
+    body = {"code": code, "message": str(message), "field": field, **(extra or {})}
+    return JsonResponse({"error": body}, status=status)
+
+
+def read_json(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(_("The request is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("The request must be a JSON object."))
+    return data
+
+
+def json_endpoint(view):
+    """Domain errors, 404 and 403 become JSON errors instead of HTML pages."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return error_response(
+                exc.code, exc.message, status=exc.status, field=exc.field, extra=exc.extra
+            )
+        except Http404:
+            return error_response("not_found", _("Not found."), status=404)
+        except PermissionDenied:
+            return error_response("forbidden", _("Not allowed here."), status=403)
+
+    return wrapped

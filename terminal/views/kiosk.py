@@ -1,0 +1,65 @@
+"""The kiosk page (/kiosk/): a full-screen tablet page that talks only to the kiosk API.
+
+The page holds no server state: the device key is typed once and kept in the tablet's
+localStorage, and every call goes to /api/v1/kiosk/... with it.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.http import require_GET
+
+IDLE_SECONDS_DEFAULT = 60
+
+
+def kiosk_texts() -> dict:
+    """Every text the page's script shows, in the request's language."""
+    return {
+        "failed": _("Something went wrong. Please try again."),
+        "offline": _("No connection to the server. Please try again."),
+        "badKey": _("This device key is not valid for a kiosk."),
+        "enterPhoneOrCard": _("Enter your phone number or card code."),
+        "points": _("Points"),
+        "pending": _("pending"),
+        "expiringSoon": _("expiring soon"),
+        "noCoupons": _("No coupons in your wallet yet."),
+        "noOffers": _("No offers right now."),
+        "buy": _("Buy"),
+        "bought": _("Done! The coupon is in your wallet."),
+        "validUntil": _("valid until"),
+        "notUsableHere": _("not usable here"),
+        "price": _("%(price)s points"),
+        "hello": _("Hello, %(name)s!"),
+        "helloAnon": _("Hello!"),
+        "claimed": _("The coupon has been added to your wallet."),
+        "codeSent": _("We sent a one-time code to your phone."),
+        "verified": _("Thank you, your phone is confirmed."),
+    }
+
+
+@require_GET
+@xframe_options_deny
+def page(request):
+    api = "/api/v1/kiosk/"
+    return render(
+        request,
+        "kiosk/kiosk.html",
+        {
+            "config": {
+                "api": {
+                    "identify": reverse("terminal_api:kiosk-identify"),
+                    "otp": reverse("terminal_api:kiosk-otp"),
+                    "wallet": reverse("terminal_api:kiosk-wallet"),
+                    "activate": reverse("terminal_api:kiosk-activate"),
+                    "claim": api + "coupons/{code}/claim",
+                    "buy": api + "offers/{id}/buy",
+                },
+                "idleSeconds": getattr(
+                    settings, "PERKLINE_KIOSK_IDLE_SECONDS", IDLE_SECONDS_DEFAULT
+                ),
+                "texts": kiosk_texts(),
+            }
+        },
+    )

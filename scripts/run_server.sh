@@ -8,7 +8,8 @@ PY="${PY:-.venv/bin/python}"
 export DEBUG="${DEBUG:-1}"
 ADDR="${RUN_ADDR:-127.0.0.1:8000}"
 
-# Own process group, so that the cluster's workers are stopped along with it.
+# Own session: a Ctrl-C in the terminal reaches the server only; the cluster is stopped
+# through its parent below, which stops its workers.
 setsid "$PY" manage.py qcluster &
 QPID=$!
 

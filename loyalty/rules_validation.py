@@ -106,8 +106,11 @@ def rule_error_details(*, program, data: dict) -> list[tuple[str, str]]:
     c = _Collector()
     get = data.get
 
+    # Values used as set members must be hashable: anything but a string is unknown.
     action = get("action")
+    action = action if isinstance(action, str) or action is None else repr(action)
     mode = get("mode", Rule.Mode.AUTO)
+    mode = mode if isinstance(mode, str) else repr(mode)
     known_action = action in Rule.Action.values
     if _blank(action):
         c.add("action", _("Choose an action."))
@@ -264,7 +267,7 @@ def _account_keys(program) -> set[str]:
 
 def _check_credit(c, get, program, *, is_credit):
     account = get("credit_account") or "bonus"
-    if is_credit and account not in _account_keys(program):
+    if is_credit and (not isinstance(account, str) or account not in _account_keys(program)):
         c.add(
             "credit_account",
             _("Credit to “bonus”, “special” or an account type of this program, not “%(v)s”.")

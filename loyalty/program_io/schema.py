@@ -203,10 +203,13 @@ class Reader:
             return default
         return value
 
-    def integer(self, obj, name, path, *, default=None, minimum=None, maximum=None):
+    def integer(self, obj, name, path, *, default=None, minimum=None, maximum=None, nullable=None):
+        """`nullable` defaults to "the field has no default": null means "not set"."""
         value = obj.get(name, default)
         p = _join(path, name)
         if value is None:
+            if not (default is None if nullable is None else nullable):
+                self.error(p, _("Must not be null."))
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(p, _("Must be a whole number."))
@@ -219,10 +222,14 @@ class Reader:
             return default
         return value
 
-    def decimal(self, obj, name, path, *, default=None, places=2, minimum=None, maximum=None):
+    def decimal(
+        self, obj, name, path, *, default=None, places=2, minimum=None, maximum=None, nullable=None
+    ):
         """A decimal written as a string (integers are accepted too, floats are not)."""
         value = obj.get(name, default)
         if value is None:
+            if not (default is None if nullable is None else nullable):
+                self.error(_join(path, name), _("Must not be null."))
             return None
         number = self.decimal_value(value, _join(path, name))
         if number is None:
@@ -527,9 +534,9 @@ def _expiry_reminder(r, value, path):
         r.error(path, _('Give the reminder as {"hours": n} or {"days": n}.'))
         return None
     if "days" in obj:
-        days = r.integer(obj, "days", path, minimum=1, maximum=3650)
+        days = r.integer(obj, "days", path, minimum=1, maximum=3650, nullable=False)
         return days * 24 if days is not None else None
-    return r.integer(obj, "hours", path, minimum=1, maximum=3650 * 24)
+    return r.integer(obj, "hours", path, minimum=1, maximum=3650 * 24, nullable=False)
 
 
 VALIDITY_FIELDS = {
@@ -551,7 +558,7 @@ def _validity(r, value, path):
         r.error(path, _("Must be an object with a “type”."))
         return empty
     kind = value.get("type")
-    if kind not in VALIDITY_FIELDS:
+    if not isinstance(kind, str) or kind not in VALIDITY_FIELDS:
         r.error(f"{path}.type", _("Use “range”, “relative” or “hours”."))
         return empty
     optional = ("delay_days",) if kind == "relative" else ()
@@ -572,9 +579,13 @@ def _validity(r, value, path):
         fields["delay_days"] = r.integer(
             obj, "delay_days", path, default=0, minimum=0, maximum=3650
         )
-        fields["valid_days"] = r.integer(obj, "valid_days", path, minimum=1, maximum=36500)
+        fields["valid_days"] = r.integer(
+            obj, "valid_days", path, minimum=1, maximum=36500, nullable=False
+        )
     else:
-        fields["valid_hours"] = r.integer(obj, "valid_hours", path, minimum=1, maximum=23)
+        fields["valid_hours"] = r.integer(
+            obj, "valid_hours", path, minimum=1, maximum=23, nullable=False
+        )
     return fields
 
 
@@ -596,7 +607,9 @@ def _reward(r, value, path):
     if top is None:
         return none, None
     account = r.key(top, "account", top_path, default="bonus")
-    amount = r.decimal(top, "amount", top_path, minimum=Decimal("0.01"), maximum=MONEY_MAX)
+    amount = r.decimal(
+        top, "amount", top_path, minimum=Decimal("0.01"), maximum=MONEY_MAX, nullable=False
+    )
     return {"top_up_account": account or "", "top_up_amount": amount}, None
 
 

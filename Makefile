@@ -61,6 +61,7 @@ seed: $(STAMP)
 	fi
 
 messages: $(STAMP)
+	@mkdir -p locale
 	$(DEV_ENV) $(MANAGE) makemessages -l uk --ignore=.venv --ignore=var --ignore=node_modules \
 		--ignore=tests
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from coupons.codes import check_format, generate_codes, normalize_code
+from coupons.imports import ImportReport, check_codes, read_codes, read_text
 from coupons.models import Coupon
 from coupons.services import issue_coupons
 from coupons.validity import business_tz
@@ -41,6 +42,7 @@ __all__ = [
     "certificate_stats",
     "find_certificate",
     "generate_certificate_codes",
+    "import_certificate_codes",
 ]
 
 CHANNELS = ("terminal", "kiosk", "public", "api", "panel")
@@ -306,6 +308,35 @@ def generate_certificate_codes(
             except IntegrityError:
                 continue  # a code is taken already: draw the batch again
     return made
+
+
+def import_certificate_codes(*, certificate, file) -> ImportReport:
+    """Import printed single-use codes (CSV or plain text, one a line), like coupon imports:
+    bad, repeated and already present codes are reported, the rest stored in one transaction.
+    """
+    cells = read_codes(read_text(file))
+    report = ImportReport()
+    accepted = check_codes(cells, certificate.business_id, report)
+    try:
+        with transaction.atomic():
+            CertificateCode.objects.bulk_create(
+                [
+                    CertificateCode(
+                        business_id=certificate.business_id,
+                        certificate=certificate,
+                        code=code,
+                        code_norm=norm,
+                    )
+                    for code, norm in accepted
+                ],
+                batch_size=5000,
+            )
+    except IntegrityError as exc:  # a code arrived meanwhile: nothing was stored
+        raise ValidationFailed(
+            _("Some codes were added elsewhere meanwhile; import the file again."), field="file"
+        ) from exc
+    report.accepted = len(accepted)
+    return report
 
 
 @dataclass

@@ -274,3 +274,24 @@ def test_coupons_of_issue_in_the_certificate_respect_inventory(business, program
     with pytest.raises(Refused) as err:
         activate(business, customer, code="LATE")
     assert err.value.code == "coupon_series_exhausted"
+
+
+def test_import_single_use_codes(business, certificate, customer):
+    from certificates.services import import_certificate_codes
+
+    issue_coupons(series=CouponSeriesFactory(program=certificate.program), quantity=1, at=T0)
+    taken = Coupon.objects.get().code
+    report = import_certificate_codes(
+        certificate=certificate, file=f"GIFT-0001\ngift 0001\n#\n{taken}\nGIFT-0002\n".encode()
+    )
+    assert report.as_dict() == {
+        "lines": 5,
+        "accepted": 2,
+        "rejected": 3,
+        "bad_format": 1,
+        "duplicate_in_file": 1,
+        "already_present": 1,
+    }
+    assert find_certificate(business=business, code="gift0002")[1].code == "GIFT-0002"
+    activate(business, customer, code="gift-0001")
+    assert CertificateCode.objects.get(code="GIFT-0001").used_at == T0

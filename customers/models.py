@@ -41,9 +41,7 @@ class Customer(TenantModel):
     card_code = models.CharField(_("card code"), max_length=40)
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
-    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     consent = models.BooleanField(_("consents to messages"), default=False)
@@ -156,7 +154,10 @@ class LedgerEntry(TenantModel):
         "coupons.Coupon", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reverses = models.ForeignKey(

@@ -23,7 +23,7 @@ def get_scoped(model_or_qs, business, **lookup):
     except (ValueError, TypeError) as exc:  # malformed ids look like missing ones
         raise Http404 from exc
     except Exception as exc:
-        model = (model_or_qs.model if hasattr(model_or_qs, "model") else model_or_qs)
+        model = model_or_qs.model if hasattr(model_or_qs, "model") else model_or_qs
         if isinstance(exc, model.DoesNotExist):
             raise Http404 from exc
         raise

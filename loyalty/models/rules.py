@@ -39,13 +39,21 @@ class Rule(TenantModel):
         }
     )
     CREDIT_ACTIONS = frozenset(
-        {"credit_goods_percent", "credit_goods_amount", "credit_check_percent",
-         "credit_check_amount"}
+        {
+            "credit_goods_percent",
+            "credit_goods_amount",
+            "credit_check_percent",
+            "credit_check_amount",
+        }
     )
     ISSUE_ACTIONS = frozenset({"issue_coupon_goods", "issue_coupon_check"})
     PERCENT_ACTIONS = frozenset(
-        {"discount_goods_percent", "discount_check_percent", "credit_goods_percent",
-         "credit_check_percent"}
+        {
+            "discount_goods_percent",
+            "discount_check_percent",
+            "credit_goods_percent",
+            "credit_check_percent",
+        }
     )
 
     class Measure(models.TextChoices):
@@ -131,9 +139,7 @@ class Rule(TenantModel):
     customer_categories = models.ManyToManyField(
         "customers.CustomerCategory", blank=True, related_name="rules"
     )
-    points_of_sale = models.ManyToManyField(
-        "loyalty.PointOfSale", blank=True, related_name="rules"
-    )
+    points_of_sale = models.ManyToManyField("loyalty.PointOfSale", blank=True, related_name="rules")
     include_categories = models.JSONField(_("include categories"), default=list, blank=True)
     include_goods = models.JSONField(_("include goods"), default=list, blank=True)
     exclude_categories = models.JSONField(_("exclude categories"), default=list, blank=True)
@@ -152,9 +158,7 @@ class Rule(TenantModel):
     class Meta:
         verbose_name = _("rule")
         ordering = ["priority", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "key"], name="rule_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["program", "key"], name="rule_unique_key")]
 
     def __str__(self):
         return self.name

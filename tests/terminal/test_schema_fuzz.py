@@ -39,7 +39,8 @@ def test_no_server_errors_and_documented_error_shape(kind, settings):
     app = get_wsgi_application()
     schema = api_schema()
     operations = [
-        result.ok() for result in schema.get_all_operations()
+        result.ok()
+        for result in schema.get_all_operations()
         if f"/api/v1/{kind}/" in result.ok().path
     ]
     assert operations

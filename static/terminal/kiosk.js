@@ -169,6 +169,12 @@
     });
   }
 
+  // The kiosk API names a wallet coupon's series by key; "free-dessert" reads "Free dessert".
+  function humanize(key) {
+    var words = String(key || "").replace(/[-_]+/g, " ").trim();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
   function renderWallet() {
     var list = $("wallet");
     list.innerHTML = "";
@@ -184,7 +190,7 @@
       li.className = "wallet__item" + (coupon.usable_here ? "" : " is-unusable");
       var label = document.createElement("span");
       var title = document.createElement("strong");
-      title.textContent = coupon.title || coupon.series;
+      title.textContent = coupon.title || humanize(coupon.series);
       var code = document.createElement("code");
       code.textContent = " " + coupon.code;
       label.appendChild(title);

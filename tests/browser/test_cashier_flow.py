@@ -1,0 +1,66 @@
+"""A cashier logs in, identifies a customer, rings up a check with a coupon and points,
+confirms, sees the receipt and cancels the sale."""
+
+import pytest
+
+from customers.selectors import spendable_points
+from loyalty.models import Sale
+from tests.cashier.shop import PASSWORD, make_shop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_cashier_rings_up_confirms_and_cancels(live_server, tablet, shoot):
+    shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
+    coupon = shop.wallet_coupon(shop.customer)
+    page = tablet
+
+    page.goto(f"{live_server.url}/login/?next=/terminal/")
+    page.fill("input[name=username]", "cashier@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/terminal/pos/")
+    shoot(page, "cashier-01-choose-pos")
+    page.get_by_role("button", name="Center").click()
+    page.wait_for_url("**/terminal/check/")
+
+    page.fill("#identify-value", "050 111 22 33")
+    page.click("#identify button[type=submit]")
+    page.wait_for_selector(".customer__name")
+    assert "Olena" in page.inner_text("#customer")
+
+    page.fill("#goods-search", "lat")
+    page.click(".search__item:has-text('Latte')")
+    page.fill("#goods-search", "CROISSANT")
+    page.press("#goods-search", "Enter")
+    page.wait_for_selector("#lines tr:nth-child(2)")
+    page.fill("#lines tr:first-child input", "2")
+
+    page.click(f".use-coupon[data-code='{coupon.code}']")
+    page.fill("#points", "20")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=money-to-pay]')"
+        " && document.querySelector('[data-testid=money-to-pay]').textContent.includes('128.50')"
+    )
+    shoot(page, "cashier-02-check")
+
+    page.click("#confirm")
+    page.wait_for_url("**/terminal/sales/*/")
+    sale = Sale.objects.get()
+    assert (sale.points_paid, sale.money_to_pay) == (20, sale.amount_to_pay - 20)
+    assert "Receipt" in page.inner_text("h1")
+    shoot(page, "cashier-03-receipt")
+
+    page.get_by_role("link", name="Today's sales").first.click()
+    page.wait_for_selector("[data-testid=sales]")
+    shoot(page, "cashier-04-sales")
+    page.click("[data-testid=sales] .btn--danger")
+    page.wait_for_url("**/cancel/")
+    shoot(page, "cashier-05-cancel-confirm")
+    page.click("button:has-text('Yes, cancel the sale')")
+    page.wait_for_selector("[data-testid=cancelled]")
+    shoot(page, "cashier-06-cancelled")
+    sale.refresh_from_db()
+    assert sale.status == Sale.CANCELLED
+    assert spendable_points(customer=shop.customer, program=shop.program) == 100
+    assert page.js_errors == []

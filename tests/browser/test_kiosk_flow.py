@@ -1,0 +1,76 @@
+"""A kiosk customer identifies by card, activates a certificate and buys an offer with
+points, on the kiosk page that talks only to the kiosk API."""
+
+from decimal import Decimal
+
+import pytest
+
+from coupons.models import Coupon
+from customers.selectors import spendable_points
+from loyalty.models import Rule
+from terminal.services import issue_device
+from tests.cashier.shop import make_shop
+from tests.coupons.factories import CouponSeriesFactory
+from tests.factories import RuleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_kiosk_card_certificate_and_offer(live_server, tablet, shoot):
+    shop = make_shop(name="Coffee Lab")
+    _device, key = issue_device(point_of_sale=shop.pos, kind="kiosk", name="Kiosk 1")
+    cert = shop.certificate(title={"en": "Spring gift"})
+    dessert = CouponSeriesFactory(
+        program=shop.program,
+        business=shop.business,
+        key="free-dessert",
+        name="Free dessert",
+        title={"en": "Free dessert", "uk": "Безкоштовний десерт"},
+        kiosk_price=Decimal("30.00"),
+    )
+    RuleFactory(
+        program=shop.program,
+        key="dessert-offer",
+        name="Dessert for points",
+        explanation="A dessert for 30 points",
+        mode=Rule.Mode.KIOSK,
+        action=Rule.Action.ISSUE_COUPON_CHECK,
+        value=None,
+        coupon_series=dessert,
+        coupon_quantity=1,
+    )
+    page = tablet
+
+    page.goto(f"{live_server.url}/kiosk/")
+    page.wait_for_selector("#screen-setup:not([hidden])")
+    page.fill("#device-key", key)
+    shoot(page, "kiosk-01-setup")
+    page.click("#setup-form button[type=submit]")
+    page.wait_for_selector("#screen-start:not([hidden])")
+    page.fill("#identify-value", shop.customer.card_code)
+    shoot(page, "kiosk-02-start")
+    page.click("#by-card")
+    page.wait_for_selector("#screen-home:not([hidden])")
+    assert "Olena" in page.inner_text("#hello")
+    assert "100.00" in page.inner_text("#balances")
+    assert "Free dessert" in page.inner_text("#offers")
+    shoot(page, "kiosk-03-home")
+
+    page.fill("#certificate-code", cert.public_code)
+    page.click("#certificate-form button[type=submit]")
+    page.wait_for_selector("#kiosk-notice:not([hidden])")
+    assert "2 coupons have been added to your wallet" in page.inner_text("#kiosk-notice")
+    page.wait_for_function("document.querySelectorAll('#wallet .wallet__item').length === 2")
+    shoot(page, "kiosk-04-certificate")
+
+    page.click("#offers button:has-text('Buy')")
+    page.wait_for_function("document.querySelector('#balances').textContent.includes('70.00')")
+    page.wait_for_function("document.querySelectorAll('#wallet .wallet__item').length === 3")
+    shoot(page, "kiosk-05-bought")
+    assert spendable_points(customer=shop.customer, program=shop.program) == Decimal("70.00")
+    assert Coupon.objects.filter(series=dessert, customer=shop.customer).count() == 1
+
+    page.click("#done-bottom")
+    page.wait_for_selector("#screen-start:not([hidden])")
+    assert page.input_value("#identify-value") == ""
+    assert page.js_errors == []

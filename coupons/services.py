@@ -36,6 +36,7 @@ from .validity import business_tz, issuable_until, window_on_issue, window_on_re
 __all__ = [
     "claim_coupon",
     "count_channel_visit",
+    "credit_referral_reward",
     "coupon_answer",
     "coupon_refusal",
     "expire_coupons",
@@ -44,6 +45,7 @@ __all__ = [
     "issue_coupons",
     "issue_to_customers",
     "redeem_coupon",
+    "redeem_coupons",
     "redeem_top_up",
     "refusal",
     "restore_after_cancel",
@@ -366,11 +368,13 @@ def redeem_coupon(
             point_of_sale=point_of_sale,
             sale=sale,
         ).save()
-        _referral_reward(coupon, at=at, sale=sale, staff=staff)
+        credit_referral_reward(coupon=coupon, at=at, sale=sale, staff=staff)
     return coupon
 
 
-def _referral_reward(coupon, *, at, sale, staff):
+def credit_referral_reward(*, coupon, at, sale=None, staff=None):
+    """Credit the series' referral reward to the customer who passed ``coupon`` on, once it
+    is redeemed by someone else; answers the ledger entry or None (no giver, no reward)."""
     series = coupon.series
     if not coupon.giver_id or not series.referral_reward:
         return None
@@ -390,6 +394,75 @@ def _referral_reward(coupon, *, at, sale, staff):
         reason=f"referral: {coupon.code}",
         at=at,
     )
+
+
+def redeem_coupons(
+    *,
+    coupons,
+    at,
+    customer=None,
+    sale=None,
+    point_of_sale=None,
+    actor_kind="device",
+    actor="",
+    staff=None,
+) -> list[Coupon]:
+    """Redeem several coupons at once, all or none, in a constant number of queries (one
+    UPDATE, one SELECT, one INSERT of events, plus referral rewards where a coupon has a
+    giver): what a confirmed check needs. Top-ups are not credited here (``redeem_top_up``).
+
+    If any coupon was taken meanwhile, nothing is redeemed: ``coupon_already_redeemed``.
+    """
+    coupons = list(coupons)
+    if not coupons:
+        return []
+    for coupon in coupons:
+        reason = coupon_refusal(
+            coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at
+        )
+        if reason:
+            raise refusal(reason, extra={"coupon": coupon.code})
+    pks = [c.pk for c in coupons]
+    if len(set(pks)) != len(pks):
+        raise refusal("coupon_already_redeemed")  # the same coupon twice on one check
+    allowed = Q(state=S.FREE)
+    updates = {
+        "state": S.REDEEMED,
+        "state_before_redeem": F("state"),
+        "redeemed_at": at,
+        "redeemed_sale": sale,
+    }
+    if customer is not None:
+        allowed |= Q(state=S.IN_WALLET, customer_id=customer.pk)
+        updates["customer"] = customer
+    with transaction.atomic():
+        won = Coupon.objects.filter(pk__in=pks, is_stock=False).filter(allowed).update(**updates)
+        if won != len(pks):
+            raise refusal("coupon_already_redeemed")  # leaving the block undoes the others
+        before = dict(Coupon.objects.filter(pk__in=pks).values_list("pk", "state_before_redeem"))
+        for coupon in coupons:
+            coupon.state, coupon.state_before_redeem = S.REDEEMED, before[coupon.pk]
+            coupon.redeemed_at, coupon.redeemed_sale = at, sale
+            if customer is not None:
+                coupon.customer = customer
+        CouponEvent.objects.bulk_create(
+            _event(
+                c,
+                c.state_before_redeem,
+                S.REDEEMED,
+                at=at,
+                actor_kind=actor_kind,
+                actor=actor,
+                staff=staff,
+                customer=c.customer_id,
+                point_of_sale=point_of_sale,
+                sale=sale,
+            )
+            for c in coupons
+        )
+        for coupon in coupons:
+            credit_referral_reward(coupon=coupon, at=at, sale=sale, staff=staff)
+    return coupons
 
 
 def redeem_top_up(

@@ -275,3 +275,56 @@ def test_tenant_customer_of_another_business(series, pos):
     assert refusal(coupon, stranger, pos) == "coupon_not_applicable"
     with pytest.raises(Refused):
         redeem_coupon(coupon=coupon, at=T0 + timedelta(hours=1), customer=stranger)
+
+
+# -- several at once (a confirmed check) -----------------------------------------------------
+
+
+def test_redeem_coupons_in_constant_queries(program, pos, customer, friend):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coupons.services import redeem_coupons
+
+    series = CouponSeriesFactory(program=program)
+    counts = []
+    for n in (1, 5):
+        held = issue_coupons(series=series, quantity=n, at=T0, customer=customer)
+        fresh = list(Coupon.objects.filter(pk__in=[c.pk for c in held]).select_related("series"))
+        sale = make_sale(program, customer, pos=pos)
+        with CaptureQueriesContext(connection) as queries:
+            done = redeem_coupons(
+                coupons=fresh, at=T0, customer=customer, sale=sale, point_of_sale=pos, actor="till"
+            )
+        counts.append(len(queries))
+        assert all(c.state == S.REDEEMED and c.state_before_redeem == S.IN_WALLET for c in done)
+        assert CouponEvent.objects.filter(sale=sale, to_state=S.REDEEMED).count() == n
+        assert set(Coupon.objects.filter(redeemed_sale=sale).values_list("pk", flat=True)) == {
+            c.pk for c in held
+        }
+    assert counts[0] == counts[1]
+
+
+def test_redeem_coupons_is_all_or_nothing(program, pos, customer):
+    from coupons.services import redeem_coupons
+
+    series = CouponSeriesFactory(program=program, transferable=True, referral_reward=D("5"))
+    a, b = issue_coupons(series=series, quantity=2, at=T0, customer=customer)
+    stale_b = Coupon.objects.get(pk=b.pk)
+    redeem_coupon(coupon=b, at=T0, customer=customer)  # used meanwhile elsewhere
+    with pytest.raises(Refused) as err:
+        redeem_coupons(coupons=[Coupon.objects.get(pk=a.pk), stale_b], at=T0, customer=customer)
+    assert err.value.code == "coupon_already_redeemed"
+    assert Coupon.objects.get(pk=a.pk).state == S.IN_WALLET
+    with pytest.raises(Refused):  # the same coupon twice
+        redeem_coupons(coupons=[a, a], at=T0, customer=customer)
+
+
+def test_redeem_coupons_pays_the_referral_reward(program, pos, customer, friend):
+    from coupons.services import redeem_coupons
+
+    series = CouponSeriesFactory(program=program, transferable=True, referral_reward=D("5"))
+    [coupon] = issue_coupons(series=series, quantity=1, at=T0, customer=customer)
+    transfer_coupon(coupon=coupon, giver=customer, receiver=friend, at=T0)
+    redeem_coupons(coupons=[Coupon.objects.get(pk=coupon.pk)], at=T0, customer=friend)
+    assert ledger.get_account(customer=customer, program=program).balance == D("5.00")

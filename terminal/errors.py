@@ -1,12 +1,16 @@
 """One exception handler: every API error is {"error": {"code", "message", "field"}}."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from loyalty.errors import DomainError
+
+logger = logging.getLogger("perkline.api")
 
 
 def error_response(code, message, field=None, status_code=400, headers=None, **extra):
@@ -78,6 +82,5 @@ def exception_handler(exc, context):
             status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
-    if isinstance(exc, DatabaseError):
-        return error_response("internal_error", "Internal error.", None, 500)
+    logger.exception("unexpected API error", exc_info=exc)
     return error_response("internal_error", "Internal error.", None, 500)

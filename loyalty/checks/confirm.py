@@ -5,12 +5,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import BigIntegerField, F, Value
+from django.db.models.functions import Coalesce
 
 from coupons import services as coupon_services
-from coupons.models import CouponSeries
+from coupons.models import Coupon, CouponEvent, CouponSeries
 from customers import ledger
 from customers.services import get_or_register_by_phone
-from loyalty.errors import IdempotencyConflict
+from loyalty.errors import IdempotencyConflict, Refused
 from loyalty.models import Sale, SalePosition, SaleRule
 from terminal.models import IdempotencyRecord
 
@@ -151,9 +153,18 @@ def _move_points(sale, customer, ctx, result, top_ups, at):
     if customer is None:
         return
     program = ctx.program
+    accounts: dict[str, object] = {}
+
+    def account(key):
+        # One locked row per account for the whole sale (the customer row is locked too).
+        if key not in accounts:
+            accounts[key] = ledger.get_account(
+                customer=customer, program=program, key=key, lock=True
+            )
+        return accounts[key]
+
     if result.points_paid > 0:
-        account = ledger.get_account(customer=customer, program=program, key="bonus", lock=True)
-        ledger.spend(account=account, amount=result.points_paid, sale=sale, at=at)
+        ledger.spend(account=account("bonus"), amount=result.points_paid, sale=sale, at=at)
     # One entry per (account, activation, expiry): constant writes whatever the rule count.
     grouped: dict[tuple, Decimal] = defaultdict(Decimal)
     for c in result.credits:
@@ -162,9 +173,8 @@ def _move_points(sale, customer, ctx, result, top_ups, at):
     for (key, activates_at, expires_at), amount in sorted(
         grouped.items(), key=lambda item: (item[0][0], str(item[0][1]), str(item[0][2]))
     ):
-        account = ledger.get_account(customer=customer, program=program, key=key, lock=True)
         ledger.credit(
-            account=account,
+            account=account(key),
             amount=amount,
             sale=sale,
             activates_at=activates_at,
@@ -175,12 +185,53 @@ def _move_points(sale, customer, ctx, result, top_ups, at):
 
 
 def _redeem_coupons(sale, customer, ctx, device, staff, at):
+    """Redeem the presented coupons: locked and checked in build_context, so one UPDATE and
+    one bulk INSERT of events serve any number of them."""
     actor_kind = "device" if device is not None else ("staff" if staff is not None else "system")
-    actor = str(device or staff or "")
-    for presented in ctx.coupons:
-        if presented.refusal is not None:
-            continue
-        coupon = presented.coupon
+    actor = str(device or staff or "")[:120]
+    usable = [p.coupon for p in ctx.coupons if p.refusal is None]
+    rewards = [c for c in usable if c.series.reward_rule_id is not None]
+    if rewards:
+        updates = {
+            "state": Coupon.State.REDEEMED,
+            "state_before_redeem": F("state"),
+            "redeemed_at": at,
+            "redeemed_sale": sale,
+        }
+        if customer is not None:
+            # A free coupon redeemed by an identified customer becomes theirs.
+            updates["customer"] = Coalesce(
+                F("customer"), Value(customer.pk), output_field=BigIntegerField()
+            )
+        changed = Coupon.objects.filter(
+            pk__in=[c.pk for c in rewards],
+            state__in=(Coupon.State.FREE, Coupon.State.IN_WALLET),
+        ).update(**updates)
+        if changed != len(rewards):  # cannot happen under the row locks; never half-redeem
+            raise Refused(code="coupon_already_redeemed", field="coupons")
+        CouponEvent.objects.bulk_create(
+            [
+                CouponEvent(
+                    business_id=c.business_id,
+                    coupon_id=c.pk,
+                    from_state=c.state,
+                    to_state=Coupon.State.REDEEMED,
+                    at=at,
+                    actor_kind=actor_kind,
+                    actor=actor,
+                    staff=staff,
+                    customer_id=c.customer_id or getattr(customer, "pk", None),
+                    point_of_sale=ctx.point_of_sale,
+                    sale=sale,
+                )
+                for c in rewards
+            ]
+        )
+        for c in rewards:
+            if c.giver_id and c.series.referral_reward:
+                c.customer_id = c.customer_id or getattr(customer, "pk", None)
+                coupon_services._referral_reward(c, at=at, sale=sale, staff=staff)
+    for coupon in usable:
         if coupon.series.reward_rule_id is None:
             coupon_services.redeem_top_up(
                 coupon=coupon,
@@ -190,17 +241,6 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
                 sale=sale,
                 actor_kind=actor_kind,
                 actor=actor,
-            )
-        else:
-            coupon_services.redeem_coupon(
-                coupon=coupon,
-                at=at,
-                customer=customer,
-                sale=sale,
-                point_of_sale=ctx.point_of_sale,
-                actor_kind=actor_kind,
-                actor=actor,
-                staff=staff,
             )
 
 

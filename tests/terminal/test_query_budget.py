@@ -74,21 +74,27 @@ def body(n_positions, codes):
     }
 
 
-@pytest.mark.parametrize(("n_rules", "n_positions", "n_coupons"), [(3, 1, 1), (40, 50, 5)])
-def test_query_budget(till, n_rules, n_positions, n_coupons):
+def measure(till, n_rules, n_positions, n_coupons):
     codes = populate(till, n_rules, n_coupons)
     request = body(n_positions, codes)
     till.evaluate(request)  # warm the compiled rule cache as a running server has it
     with CaptureQueriesContext(connection) as evaluate_queries:
         response = till.evaluate(request)
     assert response.status_code == 200, response.json()
-    assert len(evaluate_queries) <= 10, [q["sql"] for q in evaluate_queries]
+    assert len(response.json()["applied_rules"]) >= min(n_rules, 3)
     with CaptureQueriesContext(connection) as confirm_queries:
         response = till.confirm(request, key=f"q-{n_rules}")
     assert response.status_code == 201, response.json()
-    assert len(confirm_queries) <= 30, "\n".join(q["sql"][:150] for q in confirm_queries)
-    QUERY_COUNTS.setdefault("evaluate", set()).add(len(evaluate_queries))
-    QUERY_COUNTS.setdefault("confirm", set()).add(len(confirm_queries))
+    return len(evaluate_queries), len(confirm_queries)
 
 
-QUERY_COUNTS: dict = {}
+def test_query_budget_is_constant(db):
+    from .conftest import make_till
+
+    small = measure(make_till(), n_rules=3, n_positions=1, n_coupons=1)
+    large = measure(make_till(), n_rules=40, n_positions=50, n_coupons=5)
+    print(f"query counts (evaluate, confirm): small={small} large={large}")
+    assert small == large, {"small": small, "large": large}
+    evaluate_count, confirm_count = large
+    assert evaluate_count <= 10
+    assert confirm_count <= 30

@@ -52,16 +52,16 @@ RULE_JSON_PATHS = {
     "time_from": "schedule.time_from",
     "time_to": "schedule.time_to",
 }
-SECTION_LABELS = {
-    "program": "program",
-    "points_of_sale": "points of sale",
-    "customer_categories": "customer categories",
-    "account_types": "account types",
-    "categories": "categories",
-    "goods": "goods",
-    "coupon_series": "coupon series",
-    "rules": "rules",
-    "certificates": "certificates",
+SECTION_LABELS = {  # (one, several)
+    "program": ("program", "programs"),
+    "points_of_sale": ("point of sale", "points of sale"),
+    "customer_categories": ("customer category", "customer categories"),
+    "account_types": ("account type", "account types"),
+    "categories": ("category", "categories"),
+    "goods": ("goods item", "goods"),
+    "coupon_series": ("coupon series", "coupon series"),
+    "rules": ("rule", "rules"),
+    "certificates": ("certificate", "certificates"),
 }
 
 
@@ -93,7 +93,9 @@ class ImportResult:
 
         def part(counter):
             return ", ".join(
-                f"{counter[s]} {SECTION_LABELS[s]}" for s in SECTION_LABELS if counter[s]
+                f"{counter[s]} {SECTION_LABELS[s][counter[s] != 1]}"
+                for s in SECTION_LABELS
+                if counter[s]
             )
 
         created = part(self.created) or "nothing"

@@ -57,7 +57,8 @@ def test_import_from_a_file_prints_a_one_line_summary(business):
     assert err == ""
     [line] = out.strip().splitlines()
     assert line.startswith("Program “coffee-club” (id ")
-    assert "created 1 program, 2 points of sale" in line and "12 rules" in line
+    assert "created 1 program, 2 points of sale, 2 customer categories, 1 account type," in line
+    assert "12 rules, 1 certificate;" in line
     assert Rule.objects.filter(business=business).count() == 12
 
     again, _ = run("import_program", str(DEMO_PATH), "--business", "target")

@@ -105,7 +105,7 @@ def test_a_changed_document_updates_rows_in_place_and_bumps_the_version(business
     assert tenant_counts(business) == counts
     assert second.updated["rules"] == 1 and second.updated["goods"] == 1
     assert second.program.version > first.program.version
-    assert "updated 1 goods, 1 rules" in second.summary()
+    assert "updated 1 goods item, 1 rule;" in second.summary()
 
 
 def test_a_changed_link_counts_as_a_rule_update(business):

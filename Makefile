@@ -83,10 +83,7 @@ fmt: $(STAMP)
 	$(RUFF) format .
 
 bench: $(STAMP)
-	@set -e; found=0; for script in bench/*.py; do \
-		case "$$script" in bench/_*) continue;; esac; [ -e "$$script" ] || continue; found=1; \
-		echo "== $$script"; $(PY) "$$script"; \
-	done; [ $$found = 1 ] || echo "no benchmarks in bench/"
+	scripts/pg_test.sh scripts/run_benches.sh
 
 check-ledger: $(STAMP)
 	$(DEV_ENV) $(MANAGE) check_ledger

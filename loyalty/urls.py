@@ -54,4 +54,5 @@ urlpatterns = [
     path("devices/<int:pk>/revoke/", devices.device_revoke, name="device_revoke"),
     # customers
     path("", include("customers.urls")),
+    path("", include("coupons.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Panel pages for coupon series and coupons (URLs in coupons.urls, namespace `panel`)."""

@@ -355,3 +355,16 @@ def test_error_summary_names_the_field(owner_client, business):
     html = response.content.decode()
     assert "Please correct the errors below." in html
     assert "Time zone</a>:" in html
+
+
+def test_too_large_logo_is_refused(owner_client, business):
+    buffer = io.BytesIO()
+    noise = Image.frombytes("RGB", (1000, 1000), bytes(range(256)) * 11718 + b"\0" * 192)
+    noise.save(buffer, "BMP")  # uncompressed: about 3 MB, a valid image
+    logo = SimpleUploadedFile("logo.bmp", buffer.getvalue(), content_type="image/bmp")
+    response = owner_client.post(
+        reverse("panel:business_settings"), {**settings_data(business), "logo": logo}
+    )
+    assert "2 MB" in errors_of(response)["logo"]
+    business.refresh_from_db()
+    assert not business.logo

@@ -10,11 +10,14 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from coupons.models import Coupon, CouponSeries
+from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
+from coupons.models import CodeJob, Coupon, CouponSeries, PromotionChannel
 from customers.ledger import adjust, get_account
 from loyalty.models import Business, Membership, Sale
 from loyalty.models.base import TenantModel
@@ -59,9 +62,12 @@ def panel_routes():
 
 
 def fill_business_b():
-    """One row (or more) of every tenant model that the panel shows, for business B."""
+    """One row (or more) of every tenant model that the panel shows, for business B.
+
+    A page added for a new model needs a row of it here, or its routes pass vacuously.
+    """
     b = BusinessFactory(name="Other business")
-    owner_b = UserFactory()
+    owner_b = UserFactory(email="owner-b@example.com")
     MembershipFactory(business=b, user=owner_b, role=Membership.OWNER)
     program = ProgramFactory(business=b, brand=BrandFactory(business=b))
     pos = PointOfSaleFactory(program=program)
@@ -79,8 +85,26 @@ def fill_business_b():
     )
     RuleFactory(program=program)
     issue_device(point_of_sale=pos, kind="terminal", name="Till")
-    series = CouponSeries.objects.create(business=b, program=program, key="s", name="S")
+    series = CouponSeries.objects.create(
+        business=b, program=program, key="s", name="S", valid_days=30
+    )
     Coupon.objects.create(business=b, series=series, code="ABC-123", code_norm="ABC123")
+    PromotionChannel.objects.create(business=b, series=series, name="instagram")
+    # Pages that exist only for some code modes, and a job with its rejected lines.
+    for key, mode in (("pre", "pregenerated"), ("imp", "imported")):
+        CouponSeries.objects.create(
+            business=b, program=program, key=key, name=key, code_mode=mode, inventory=10,
+            valid_days=30,
+        )  # fmt: skip
+    job = CodeJob.objects.create(business=b, series=series, kind=CodeJob.Kind.IMPORT)
+    job.rejected_file.save("rejected.csv", ContentFile(b"code,reason\n"))
+    certificate = GiftCertificate.objects.create(
+        business=b, program=program, key="c", name="C", public_code="GIFT-1",
+        public_code_norm="GIFT1",
+    )  # fmt: skip
+    CertificateSeries.objects.create(business=b, certificate=certificate, series=series)
+    CertificateCode.objects.create(business=b, certificate=certificate, code="ONE-1",
+                                   code_norm="ONE1")  # fmt: skip
     Sale.objects.create(
         business=b, program=program, point_of_sale=pos, customer=customer,
         time=timezone.now(), amount=Decimal("1"), discount=Decimal("0"),
@@ -130,6 +154,26 @@ def test_every_panel_route_answers_404_for_another_business(setup):
                 if status != 404 and not (method == "get" and status == 405):
                     leaks.append(f"{method.upper()} {url} -> {status}")
     assert not leaks, "\n".join(leaks)
+
+
+def test_the_walk_is_not_vacuous(setup):
+    """B's own owner reaches every route with B's ids: A's 404s are real refusals.
+
+    A route that answers 404 to B too has no row of its model in fill_business_b().
+    """
+    _client, ids = setup
+    owner_b = Client()
+    owner_b.force_login(get_user_model().objects.get(username="owner-b@example.com"))
+    vacuous = []
+    for name, converters in panel_routes():
+        statuses = {
+            owner_b.get(reverse(f"panel:{name}", kwargs=dict.fromkeys(converters, pk))).status_code
+            for pk in ids
+            if pk != FAR
+        }
+        if statuses == {404}:
+            vacuous.append(name)
+    assert not vacuous, f"add rows of these pages' models to fill_business_b(): {vacuous}"
 
 
 def test_business_b_is_untouched(setup):

@@ -658,7 +658,7 @@ def raise_inventory(series, count: int) -> None:
 
 
 class DateRangeForm(forms.Form):
-    """The chart's range: ``from`` and ``to`` dates, the last 7 days by default."""
+    """The chart's range: ``from`` and ``to`` dates, the last ``default_days`` (7) by default."""
 
     date_from = forms.DateField(
         label=_("from"), required=False, widget=forms.DateInput(attrs=DATE_WIDGET)
@@ -667,15 +667,16 @@ class DateRangeForm(forms.Form):
         label=_("to"), required=False, widget=forms.DateInput(attrs=DATE_WIDGET)
     )
 
-    def __init__(self, data=None, *, today, **kwargs):
+    def __init__(self, data=None, *, today, default_days=7, **kwargs):
         data = {"date_from": data.get("from", ""), "date_to": data.get("to", "")} if data else {}
         super().__init__(data, **kwargs)
         self.today = today
+        self.default_days = default_days
 
     def clean(self):
         data = super().clean()
         date_to = data.get("date_to") or self.today
-        date_from = data.get("date_from") or date_to - timedelta(days=6)
+        date_from = data.get("date_from") or date_to - timedelta(days=self.default_days - 1)
         if date_from > date_to:
             self.add_error("date_from", _("The start is after the end."))
         elif (date_to - date_from).days >= MAX_CHART_DAYS:
@@ -684,10 +685,10 @@ class DateRangeForm(forms.Form):
         return data
 
     def range(self):
-        """(from, to): the valid range asked for, else the default last 7 days."""
+        """(from, to): the valid range asked for, else the default last days."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["date_from"], self.cleaned_data["date_to"]
-        return self.today - timedelta(days=6), self.today
+        return self.today - timedelta(days=self.default_days - 1), self.today
 
 
 class RedemptionSearchForm(forms.Form):

@@ -55,4 +55,5 @@ urlpatterns = [
     # customers
     path("", include("customers.urls")),
     path("", include("coupons.urls")),
+    path("", include("certificates.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Setup for the coupon panel pages: a business with a program, an owner's client, series."""
+"""Fixtures and helpers for the coupon and certificate panel pages (a business with a program,
+logged-in clients, series, customers); the conftest files of both test folders load them."""
 
 import io
 from decimal import Decimal

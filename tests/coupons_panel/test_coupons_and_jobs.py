@@ -184,7 +184,7 @@ def pregenerated(program, coupon_rule):
 def test_new_pregenerated_series_makes_its_codes(
     owner_client, program, coupon_rule, django_capture_on_commit_callbacks
 ):
-    from .conftest import series_data
+    from .fixtures import series_data
 
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(

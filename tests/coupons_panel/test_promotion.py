@@ -15,7 +15,7 @@ from coupons.services import issue_coupons
 from loyalty.models import Business, BusinessLogo
 from tests.factories import BusinessFactory
 
-from .conftest import image_bytes
+from .fixtures import image_bytes
 
 
 def test_add_channel_and_see_its_link(owner_client, series):

@@ -14,7 +14,7 @@ from coupons.services import issue_coupons
 from tests.coupons.factories import CouponSeriesFactory
 from tests.factories import ProgramFactory, RuleFactory
 
-from .conftest import image_bytes, series_data
+from .fixtures import image_bytes, series_data
 
 
 def test_list_shows_counts_and_filters(owner_client, series, top_up_series, make_customer):

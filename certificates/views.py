@@ -1,0 +1,305 @@
+"""Panel pages for gift certificates: list, create/edit with the bundle, detail with
+statistics and activations, single-use codes (batch, import, printable QR sheet)."""
+
+import base64
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from coupons.charts import Line, bar_chart
+from coupons.codes import normalize_code
+from coupons.forms import DateRangeForm
+from coupons.qr import qr_svg
+from coupons.selectors import localized
+from coupons.views.common import coupon_panel_view, paginate, posted, today
+from loyalty.errors import DomainError
+from loyalty.tenancy import get_scoped, scoped
+from loyalty.views.base import PanelListView
+
+from .forms import (
+    BundleFormSet,
+    CertificateForm,
+    GenerateCertificateCodesForm,
+    ImportCertificateCodesForm,
+    check_random_count,
+)
+from .models import Activation, CertificateCode, CertificateSeries, GiftCertificate
+from .services import certificate_stats, generate_certificate_codes, import_certificate_codes
+
+ACTIVATIONS_PAGE = 25
+CODES_PAGE = 50
+SHEET_PAGE = 150  # codes per printable page: 3 columns, about 10 A4 sheets
+CHART_DAYS = 30
+ACTIVATION_COLOR = "#0f766e"
+CHANNEL_LABELS = {
+    "terminal": gettext_lazy("terminal"),
+    "kiosk": gettext_lazy("kiosk"),
+    "public": gettext_lazy("public page"),
+    "api": gettext_lazy("API"),
+    "panel": gettext_lazy("panel"),
+}
+
+
+def _count(model, **filters):
+    """A correlated COUNT per certificate: one query for the whole page, whatever the size
+    of the code batches (a JOIN would multiply the rows)."""
+    rows = (
+        model.objects.filter(certificate=OuterRef("pk"), **filters)
+        .order_by()
+        .values("certificate")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class CertificateList(PanelListView):
+    model = GiftCertificate
+    template_name = "certificates/certificate_list.html"
+    title = gettext_lazy("Gift certificates")
+    search_fields = ("name", "key", "public_code")
+    create_url_name = "panel:certificate_create"
+    select_related = ("program",)
+
+    def search(self, qs, term):
+        return super().search(qs, term) | qs.filter(public_code_norm=normalize_code(term))
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                n_series=_count(CertificateSeries),
+                n_codes=_count(CertificateCode),
+                n_codes_used=_count(CertificateCode, used_at__isnull=False),
+            )
+            .order_by("-created_at", "-id")
+        )
+
+
+certificate_list = coupon_panel_view(CertificateList.as_view())
+
+
+def _edit_page(request, certificate):
+    business = request.business
+    data, files = posted(request)
+    form = CertificateForm(data, files, instance=certificate, business=business)
+    formset = BundleFormSet(data, instance=form.instance, business=business, prefix="bundle")
+    if request.method == "POST":
+        form_ok = form.is_valid()
+        formset.program = form.cleaned_data.get("program") if form_ok else None
+        if form_ok and formset.is_valid() and check_random_count(form, formset):
+            with transaction.atomic():
+                saved = form.save()
+                formset.instance = saved
+                formset.save()
+            messages.success(request, _("Gift certificate “%(name)s” saved.") % {"name": saved})
+            return redirect("panel:certificate_detail", pk=saved.pk)
+        formset.is_valid()  # show the rows' messages too when the certificate form failed
+    editing = certificate.pk is not None
+    return render(
+        request,
+        "certificates/certificate_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "certificate": certificate if editing else None,
+            "title": _("Edit “%(name)s”") % {"name": certificate.name}
+            if editing
+            else _("New gift certificate"),
+            "cancel_url": reverse("panel:certificate_detail", kwargs={"pk": certificate.pk})
+            if editing
+            else reverse("panel:certificate_list"),
+        },
+    )
+
+
+@coupon_panel_view
+def certificate_create(request):
+    return _edit_page(request, GiftCertificate())
+
+
+@coupon_panel_view
+def certificate_edit(request, pk):
+    return _edit_page(request, get_scoped(GiftCertificate, request.business, pk=pk))
+
+
+def _certificate(request, pk):
+    return get_scoped(
+        GiftCertificate.objects.select_related("program", "business"), request.business, pk=pk
+    )
+
+
+def _days(per_day, date_from, date_to):
+    """Every day of the range, with 0 where nothing happened."""
+    found = {row["date"]: row["activations"] for row in per_day}
+    days, day = [], date_from
+    while day <= date_to:
+        days.append({"date": day.isoformat(), "activations": found.get(day.isoformat(), 0)})
+        day += timedelta(days=1)
+    return days
+
+
+@coupon_panel_view
+def certificate_detail(request, pk):
+    certificate = _certificate(request, pk)
+    business = request.business
+    stats = certificate_stats(certificate)
+    range_form = DateRangeForm(request.GET or None, today=today(business), default_days=CHART_DAYS)
+    date_from, date_to = range_form.range()
+    days = _days(stats["per_day"], date_from, date_to)
+    activations = (
+        scoped(Activation, business)
+        .filter(certificate=certificate)
+        .select_related("customer", "point_of_sale")
+        .order_by("-at", "-id")
+    )
+    codes = scoped(CertificateCode, business).filter(certificate=certificate)
+    return render(
+        request,
+        "certificates/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "title": certificate.name,
+            "public_title": localized(certificate.title, request.LANGUAGE_CODE, certificate.name),
+            "stats": stats,
+            "chart": bar_chart(
+                days,
+                Line("activations", _("Activations"), ACTIVATION_COLOR),
+                aria_label=_("Activations per day"),
+            ),
+            "days": days,
+            "range_form": range_form,
+            "date_from": date_from,
+            "date_to": date_to,
+            "bundle": certificate.bundle.select_related("series").order_by("id"),
+            "codes": codes.aggregate(
+                total=Count("id"), used=Count("id", filter=Q(used_at__isnull=False))
+            ),
+            "page_obj": paginate(request, activations, ACTIVATIONS_PAGE),
+            "channels": CHANNEL_LABELS,
+        },
+    )
+
+
+# -- single-use codes ----------------------------------------------------------------------
+
+
+def _rejected_csv_link(reports) -> str | None:
+    """The rejected lines of this upload as a data: link (nothing to store or clean up)."""
+    rows = ["file,line,code,reason"]
+    for name, report in reports:
+        for line, code, reason in report.rejected_rows:
+            cells = [name, str(line), code, reason]
+            rows.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
+    if len(rows) == 1:
+        return None
+    payload = ("\ufeff" + "\n".join(rows) + "\n").encode()
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(payload).decode("ascii")
+
+
+def _generate(request, certificate, form):
+    data = form.cleaned_data
+    try:
+        made = generate_certificate_codes(
+            certificate=certificate,
+            count=data["count"],
+            prefix=data.get("prefix", ""),
+            length=data["length"],
+            group=data["group"],
+        )
+    except DomainError as error:
+        form.add_error(GenerateCertificateCodesForm.FIELDS.get(error.field), error.message)
+        return False
+    messages.success(
+        request,
+        ngettext("%(n)d code made.", "%(n)d codes made.", len(made)) % {"n": len(made)},
+    )
+    return True
+
+
+def _import(certificate, form):
+    reports = []
+    for upload in form.cleaned_data["files"]:
+        try:
+            reports.append(
+                (upload.name, import_certificate_codes(certificate=certificate, file=upload))
+            )
+        except DomainError as error:
+            form.add_error("files", f"{upload.name}: {error.message}")
+    return reports
+
+
+@coupon_panel_view
+def certificate_codes(request, pk):
+    certificate = _certificate(request, pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    data, files = posted(request)
+    generate = GenerateCertificateCodesForm(
+        data if action == "generate" else None, prefix="generate"
+    )
+    upload = ImportCertificateCodesForm(
+        data if action == "import" else None,
+        files if action == "import" else None,
+        prefix="import",
+    )
+    reports = []
+    if action == "generate" and generate.is_valid() and _generate(request, certificate, generate):
+        return redirect("panel:certificate_codes", pk=certificate.pk)
+    if action == "import" and upload.is_valid():
+        reports = _import(certificate, upload)
+    codes = scoped(CertificateCode, request.business).filter(certificate=certificate)
+    query = request.GET.get("q", "").strip()
+    if query:
+        codes = codes.filter(code_norm=normalize_code(query))
+    used = request.GET.get("used", "")
+    if used == "yes":
+        codes = codes.filter(used_at__isnull=False)
+    elif used == "no":
+        codes = codes.filter(used_at__isnull=True)
+    return render(
+        request,
+        "certificates/codes.html",
+        {
+            "certificate": certificate,
+            "title": _("Single-use codes"),
+            "generate": generate,
+            "upload": upload,
+            "reports": reports,
+            "rejected_link": _rejected_csv_link(reports),
+            "page_obj": paginate(request, codes.order_by("id"), CODES_PAGE),
+            "query": query,
+            "used": used,
+        },
+    )
+
+
+@coupon_panel_view
+def certificate_codes_print(request, pk):
+    """A print-ready sheet: 3 columns of QR codes with the code under each."""
+    certificate = _certificate(request, pk)
+    codes = scoped(CertificateCode, request.business).filter(certificate=certificate)
+    include_used = request.GET.get("used") == "1"
+    if not include_used:
+        codes = codes.filter(used_at__isnull=True)
+    page = paginate(request, codes.order_by("id"), SHEET_PAGE)
+    cells = [{"code": code, "svg": qr_svg(code.code)} for code in page.object_list]
+    return render(
+        request,
+        "certificates/codes_print.html",
+        {
+            "certificate": certificate,
+            "title": _("Codes of “%(name)s”") % {"name": certificate.name},
+            "public_title": localized(certificate.title, request.LANGUAGE_CODE, certificate.name),
+            "cells": cells,
+            "page_obj": page,
+            "include_used": include_used,
+        },
+    )

@@ -660,6 +660,8 @@ def transfer_coupon(
         reason = None  # a coupon may be given before its window opens
     if reason is None and coupon.state != S.IN_WALLET:
         reason = "coupon_not_applicable"  # only a coupon one holds can be given
+    if reason is None and receiver is None and series.is_archived:
+        reason = "coupon_not_applicable"  # a free code of an archived series is withdrawn
     if reason:
         raise refusal(reason)
     if receiver is not None:
@@ -805,7 +807,7 @@ def send_expiry_reminders(*, now=None) -> int:
     series_list = CouponSeries.objects.filter(expiry_reminder_hours__gt=0).select_related(
         "business"
     )
-    for series in series_list.iterator():
+    for series in list(series_list):
         horizon = now + timedelta(hours=series.expiry_reminder_hours)
         coupons = (
             Coupon.objects.filter(
@@ -818,7 +820,7 @@ def send_expiry_reminders(*, now=None) -> int:
             .select_related("customer")
             .order_by("pk")
         )
-        for coupon in coupons.iterator():
+        for coupon in list(coupons):
             coupon.series = series
             with transaction.atomic():
                 marked = Coupon.objects.filter(pk=coupon.pk, reminded_at__isnull=True).update(

@@ -67,13 +67,16 @@ def _categories(business, customer):
 def _save_customer(form, current=None):
     """Save the customer; a new one is enrolled in every program (chosen category or the
     program's default), an existing one changes only the categories that changed."""
+    chosen = {program.pk: category for program, category in form.chosen_categories()}
     with transaction.atomic():
         customer = form.save()
-        for program, category in form.chosen_categories():
-            if current is None:
-                enrol(customer=customer, program=program, category=category)
-            elif current.get(program.pk) != category:
-                set_category(customer=customer, program=program, category=category)
+        if current is None:
+            for program in scoped(Program, customer.business_id):
+                enrol(customer=customer, program=program, category=chosen.get(program.pk))
+        else:
+            for program, category in form.chosen_categories():
+                if current.get(program.pk) != category:
+                    set_category(customer=customer, program=program, category=category)
     return customer
 
 

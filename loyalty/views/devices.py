@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from loyalty.errors import DomainError
@@ -58,6 +59,7 @@ def device_create(request):
     )
 
 
+@never_cache
 @panel_view()
 def device_key(request, pk):
     device = get_scoped(Device.objects.select_related("point_of_sale"), request.business, pk=pk)

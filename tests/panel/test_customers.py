@@ -147,3 +147,17 @@ def test_csv_import_binary_file(owner_client, business, program):
     assert response.status_code == 200
     assert response.context["report"].rejected
     assert not Customer.objects.exists()
+
+
+def test_new_customer_is_enrolled_in_every_program(owner_client, business, program):
+    from tests.factories import ProgramFactory
+
+    plain = ProgramFactory(business=business)  # a program without categories
+    default = CustomerCategoryFactory(program=program, is_default=True)
+    response = owner_client.post(
+        reverse("panel:customer_create"), {"phone": "0501234567", "channel": "sms"}
+    )
+    assert response.status_code == 302
+    customer = Customer.objects.get(business=business)
+    assert customer.enrolments.get(program=program).category == default
+    assert customer.enrolments.get(program=plain).category is None

@@ -75,6 +75,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.APIException):
         return error_response("error", exc.detail, None, exc.status_code)
     if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.warning("database unavailable: %s", exc)
         return error_response(
             "unavailable",
             "The database is unavailable.",

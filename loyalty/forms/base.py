@@ -3,8 +3,12 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from loyalty.tenancy import scoped
+
+# Django 6.1's own Ukrainian catalogue lacks the label of empty choices; ours has it.
+gettext_noop("- Select an option -")
 
 # Columns the form fills itself; a unique constraint over them is reported on the other field.
 TENANT_FIELDS = frozenset({"business", "program"})

@@ -114,6 +114,10 @@ class PanelCreateView(PanelFormMixin, CreateView):
     def get_object(self, queryset=None):
         return None
 
+    def form_valid(self, form):
+        form.instance.business = self.request.business  # never from the posted data
+        return super().form_valid(form)
+
 
 class PanelUpdateView(PanelFormMixin, UpdateView):
     pass

@@ -275,6 +275,3 @@ class RuleForm(BusinessModelForm):
             rule.save()
             self.save_m2m()
         return rule
-
-    def goods_field_names(self):
-        return GOODS_FIELDS

@@ -2,7 +2,6 @@
 
 from django import template
 from django.forms import CheckboxInput, CheckboxSelectMultiple, FileInput, RadioSelect
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
 
@@ -26,15 +25,6 @@ def nav_active(context, *prefixes):
     match = getattr(context.get("request"), "resolver_match", None)
     name = getattr(match, "url_name", "") or ""
     return "is-active" if any(name.startswith(p) for p in prefixes) else ""
-
-
-@register.simple_tag
-def url_or_path(name, fallback):
-    """A URL by name when that app is installed yet, otherwise the fixed path."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
 
 
 @register.simple_tag(takes_context=True)

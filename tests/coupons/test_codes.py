@@ -10,6 +10,7 @@ from coupons.codes import (
     entropy_bits,
     format_code,
     generate_code,
+    generate_codes,
     normalize_code,
     random_parts,
 )
@@ -108,3 +109,17 @@ def test_random_parts_are_uniform_enough_and_distinct():
             counts[c] += 1
     expected = 20000 * 10 / 31
     assert all(abs(n - expected) < expected * 0.1 for n in counts.values())
+
+
+@pytest.mark.parametrize(
+    ("prefix", "length", "group"),
+    [("BN", 10, 4), ("", 9, 3), ("cr", 10, 0), ("X", 12, 12), ("AB", 11, 5)],
+)
+def test_generated_codes_are_in_canonical_form(prefix, length, group):
+    from types import SimpleNamespace
+
+    series = SimpleNamespace(code_prefix=prefix, code_length=length, code_group=group)
+    norm_prefix = normalize_code(prefix)
+    for code, norm in generate_codes(series, 50):
+        assert code == format_code(norm[len(norm_prefix) :], prefix=prefix, group=group)
+        assert normalize_code(code) == norm and len(norm) == len(norm_prefix) + length

@@ -93,11 +93,11 @@ class CertificateForm(OneMessagePerField, BusinessModelForm):
         super().__init__(*args, **kwargs)
         certificate = self.instance
         self.text_fields = []
-        for code, language in settings.LANGUAGES:
-            for kind, label, widget in (
-                ("title", _("title"), forms.TextInput),
-                ("description", _("description"), forms.Textarea(attrs={"rows": 3})),
-            ):
+        for kind, label, widget in (
+            ("title", _("title"), forms.TextInput),
+            ("description", _("description"), forms.Textarea(attrs={"rows": 3})),
+        ):
+            for code, language in settings.LANGUAGES:  # titles first, then descriptions
                 name = f"{kind}_{code}"
                 self.fields[name] = forms.CharField(
                     label=f"{label} ({language})",

@@ -250,11 +250,11 @@ class SeriesForm(BusinessModelForm):
         series = self.instance
         business = self.business
         self.text_fields = []
-        for code, language in languages():
-            for kind, label, widget in (
-                ("title", _("title"), forms.TextInput),
-                ("description", _("description"), forms.Textarea(attrs={"rows": 3})),
-            ):
+        for kind, label, widget in (
+            ("title", _("title"), forms.TextInput),
+            ("description", _("description"), forms.Textarea(attrs={"rows": 3})),
+        ):
+            for code, language in languages():  # titles first, then descriptions
                 name = f"{kind}_{code}"
                 self.fields[name] = forms.CharField(
                     label=f"{label} ({language})",

@@ -85,7 +85,9 @@ class ActivationResult:
     activation: Activation | None = None
 
 
-def find_certificate(*, business, code: str):
+def find_certificate(
+    *, business, code: str
+) -> tuple[GiftCertificate, CertificateCode | None] | None:
     """``(certificate, single_use_code)`` for a single-use code, ``(certificate, None)`` for a
     public code, or None. Codes match in any spelling (case, spaces, dashes)."""
     norm = normalize_code(code)

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from customers.models import LedgerEntry
 from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
 
 from .codes import generate_codes
@@ -475,7 +476,7 @@ def redeem_top_up(
     actor_kind="device",
     actor="",
     staff=None,
-):
+) -> tuple[Coupon, LedgerEntry]:
     """Redeem a top-up coupon and credit its amount to ``customer``'s account.
 
     Returns ``(coupon, ledger_entry)``. A coupon whose reward is a rule is refused with

@@ -328,3 +328,22 @@ def test_redemptions_csv_export(owner_client, redeemed):
     assert len(rows) == 2
     assert rows[1][1] == redeemed[0].code and rows[1][3] == "Olena Shevchenko"
     assert rows[1][4] == "+380501234567" and rows[1][5] == "Khreshchatyk 1"
+
+
+def _redemption_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("panel:redemption_list")).status_code == 200
+    return len(queries)
+
+
+def test_redemption_list_queries_are_constant(owner_client, series, make_customer, pos):
+    def redeem(n):
+        for _ in range(n):
+            customer = make_customer()
+            coupon = issue_coupons(series=series, quantity=1, at=timezone.now(), customer=customer)
+            redeem_coupon(coupon=coupon[0], at=timezone.now(), customer=customer, point_of_sale=pos)
+
+    redeem(2)
+    few = _redemption_queries(owner_client)
+    redeem(20)
+    assert _redemption_queries(owner_client) == few

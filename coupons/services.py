@@ -407,6 +407,7 @@ def redeem_coupons(
     actor_kind="device",
     actor="",
     staff=None,
+    savepoint=True,
 ) -> list[Coupon]:
     """Redeem several coupons at once, all or none, in a constant number of queries (one
     UPDATE, one SELECT, one INSERT of events, plus referral rewards where a coupon has a
@@ -436,7 +437,9 @@ def redeem_coupons(
     if customer is not None:
         allowed |= Q(state=S.IN_WALLET, customer_id=customer.pk)
         updates["customer"] = customer
-    with transaction.atomic():
+    # savepoint=False for a caller whose whole transaction fails with a refusal anyway
+    # (a confirmed sale): two queries fewer on the hot path.
+    with transaction.atomic(savepoint=savepoint):
         won = Coupon.objects.filter(pk__in=pks, is_stock=False).filter(allowed).update(**updates)
         if won != len(pks):
             raise refusal("coupon_already_redeemed")  # leaving the block undoes the others

@@ -5,14 +5,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Value
-from django.db.models.functions import Coalesce
 
 from coupons import services as coupon_services
-from coupons.models import Coupon, CouponEvent, CouponSeries
+from coupons.models import CouponSeries
 from customers import ledger
 from customers.services import get_or_register_by_phone
-from loyalty.errors import IdempotencyConflict, Refused
+from loyalty.errors import IdempotencyConflict
 from loyalty.models import Sale, SalePosition, SaleRule
 from terminal.models import IdempotencyRecord
 
@@ -185,52 +183,22 @@ def _move_points(sale, customer, ctx, result, top_ups, at):
 
 
 def _redeem_coupons(sale, customer, ctx, device, staff, at):
-    """Redeem the presented coupons: locked and checked in build_context, so one UPDATE and
-    one bulk INSERT of events serve any number of them."""
+    """Redeem the presented coupons (locked and checked in build_context) in a constant
+    number of queries, whatever their number; top-ups credit their account."""
     actor_kind = "device" if device is not None else ("staff" if staff is not None else "system")
     actor = str(device or staff or "")[:120]
     usable = [p.coupon for p in ctx.coupons if p.refusal is None]
-    rewards = [c for c in usable if c.series.reward_rule_id is not None]
-    if rewards:
-        updates = {
-            "state": Coupon.State.REDEEMED,
-            "state_before_redeem": F("state"),
-            "redeemed_at": at,
-            "redeemed_sale": sale,
-        }
-        if customer is not None:
-            # A free coupon redeemed by an identified customer becomes theirs.
-            updates["customer"] = Coalesce(
-                F("customer"), Value(customer.pk), output_field=BigIntegerField()
-            )
-        changed = Coupon.objects.filter(
-            pk__in=[c.pk for c in rewards],
-            state__in=(Coupon.State.FREE, Coupon.State.IN_WALLET),
-        ).update(**updates)
-        if changed != len(rewards):  # cannot happen under the row locks; never half-redeem
-            raise Refused(code="coupon_already_redeemed", field="coupons")
-        CouponEvent.objects.bulk_create(
-            [
-                CouponEvent(
-                    business_id=c.business_id,
-                    coupon_id=c.pk,
-                    from_state=c.state,
-                    to_state=Coupon.State.REDEEMED,
-                    at=at,
-                    actor_kind=actor_kind,
-                    actor=actor,
-                    staff=staff,
-                    customer_id=c.customer_id or getattr(customer, "pk", None),
-                    point_of_sale=ctx.point_of_sale,
-                    sale=sale,
-                )
-                for c in rewards
-            ]
-        )
-        for c in rewards:
-            if c.giver_id and c.series.referral_reward:
-                c.customer_id = c.customer_id or getattr(customer, "pk", None)
-                coupon_services._referral_reward(c, at=at, sale=sale, staff=staff)
+    coupon_services.redeem_coupons(
+        coupons=[c for c in usable if c.series.reward_rule_id is not None],
+        at=at,
+        customer=customer,
+        sale=sale,
+        point_of_sale=ctx.point_of_sale,
+        actor_kind=actor_kind,
+        actor=actor,
+        staff=staff,
+        savepoint=False,
+    )
     for coupon in usable:
         if coupon.series.reward_rule_id is None:
             coupon_services.redeem_top_up(

@@ -1,0 +1,138 @@
+"""The program of the load benchmark and fault tests: a generated import document with 50
+active auto rules of mixed actions (a fifth with thresholds, a tenth period-based), the
+goods its checks carry, and the check bodies the load generator sends."""
+
+import json
+import random
+import uuid
+from decimal import Decimal
+
+CATEGORIES = [f"cat{n}" for n in range(10)]
+GOODS = [(f"SKU{n:03d}", CATEGORIES[n % len(CATEGORIES)]) for n in range(40)]
+ACTIONS = [
+    "discount_goods_percent",
+    "discount_goods_amount",
+    "special_price",
+    "discount_check_percent",
+    "discount_check_amount",
+    "credit_goods_percent",
+    "credit_goods_amount",
+    "credit_check_percent",
+    "credit_check_amount",
+    "issue_coupon_goods",
+    "issue_coupon_check",
+]
+PERIODS = ["day", "week", "month", "last_30_days", "last_365_days", "all_time"]
+RULES = 50
+
+
+def _rule(rnd: random.Random, n: int) -> dict:
+    action = ACTIONS[n % len(ACTIONS)]
+    goods = "goods" in action or action == "special_price"
+    percent = action.endswith("percent")
+    issue = action.startswith("issue")
+
+    def value() -> str:
+        if percent:
+            return str(Decimal(rnd.randint(5, 30)).scaleb(-1))
+        if issue:
+            return "1"
+        if action == "special_price":
+            return str(Decimal(rnd.randint(1_000, 40_000)).scaleb(-2))
+        return str(Decimal(rnd.randint(5, 100)).scaleb(-2))
+
+    rule = {
+        "key": f"load-{n:02d}",
+        "name": f"Load rule {n}",
+        "explanation": f"Load rule {n} ({action})",
+        "mode": "auto",
+        "priority": rnd.randint(0, 9),
+        "action": action,
+    }
+    if n % 10 == 3:  # a tenth: over the customer's history
+        measure = rnd.choice(["amount", "quantity"])
+        rule["depends_on"] = {
+            "measure": measure,
+            "period": rnd.choice(PERIODS),
+            "thresholds": [{"from": "0", "value": value()}, {"from": "5", "value": value()}],
+        }
+        rule["customer_identity"] = "identified"
+    elif n % 10 == 7:  # another tenth: thresholds over the check (a fifth in all)
+        rule["depends_on"] = {
+            "measure": "amount",
+            "period": "check",
+            "thresholds": [
+                {"from": "0", "value": value()},
+                {"from": "1000", "value": value()},
+                {"from": "5000", "value": value()},
+            ],
+        }
+    else:
+        rule["value"] = value()
+    if goods:
+        if rnd.random() < 0.6:
+            rule["include_categories"] = rnd.sample(CATEGORIES, rnd.randint(1, 3))
+        else:
+            rule["include_goods"] = sorted({rnd.choice(GOODS)[0] for _ in range(4)})
+    if action.startswith("credit"):
+        rule["credit"] = {"account": "bonus"}
+    if issue:
+        rule["coupon"] = {"series": "load-gift", "per": "check", "quantity": 1}
+    return rule
+
+
+def program_document(seed: int = 7) -> dict:
+    rnd = random.Random(seed)
+    rules = [_rule(rnd, n) for n in range(RULES)]
+    rules.append(  # the reward of the issued series: coupon mode, not among the 50 auto rules
+        {
+            "key": "load-gift-reward",
+            "name": "Coupon: 10% off",
+            "mode": "coupon",
+            "action": "discount_check_percent",
+            "value": "10",
+        }
+    )
+    return {
+        "format": "loyalty-program/1",
+        "program": {"key": "load", "name": "Load program", "auto_register": True},
+        "points_of_sale": [{"key": "main", "name": "Main till"}],
+        "customer_categories": [{"key": "regular", "name": "Regular", "default": True}],
+        "categories": [{"code": c, "name": c} for c in CATEGORIES],
+        "coupon_series": [
+            {
+                "key": "load-gift",
+                "name": "Load gift",
+                "reward": {"rule": "load-gift-reward"},
+                "validity": {"type": "relative", "delay_days": 0, "valid_days": 30},
+                "inventory": None,
+                "code_mode": "on_issue",
+                "code_format": {"prefix": "LG", "length": 10, "group": 5},
+            }
+        ],
+        "rules": rules,
+    }
+
+
+def phones(count: int) -> list[str]:
+    return [f"+38050{2000000 + n:07d}" for n in range(count)]
+
+
+def check_body(rnd: random.Random, *, phone: str | None, positions: int = 10) -> bytes:
+    lines = []
+    for code, category in rnd.sample(GOODS, positions):
+        lines.append(
+            {
+                "code": code,
+                "title": f"Goods {code}",
+                "category": category,
+                "price": str(Decimal(rnd.randint(2_000, 40_000)).scaleb(-2)),
+                "quantity": str(rnd.randint(1, 3)),
+            }
+        )
+    body = {"customer": {"phone": phone} if phone else None, "positions": lines}
+    return json.dumps(body).encode()
+
+
+def idempotency_key() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,130 @@
+"""P2 and P6 benchmarks (quality.md): the terminal API over HTTP under gunicorn with 2
+workers on PostgreSQL, 16 concurrent clients for LOAD_SECONDS (default 60) on `ping`,
+`checks/evaluate` and `checks` (confirm: a new Idempotency-Key each, anonymous and
+identified customers mixed), 50 active rules and 10 positions a check. Prints rates,
+p50/p99, the ratios to ping, and the RSS of every worker afterwards.
+
+    scripts/pg_test.sh .venv/bin/python bench/load_bench.py     (make bench runs it)
+
+Environment: DATABASE_URL (PostgreSQL; required), LOAD_SECONDS, LOAD_CLIENTS (16),
+GUNICORN_WORKER_CLASS (sync | gthread), GUNICORN_THREADS (gthread only), CONN_MAX_AGE.
+The load generator runs as a separate process (bench/_load_client.py).
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _load_server as srv  # noqa: E402
+
+BARS = {"evaluate": 300, "confirm": 150}
+RATIO_BARS = {"evaluate": 0.5, "confirm": 0.3}
+P99_BAR_MS = 150
+RSS_BAR_MB = 150
+PHONES = 200
+
+
+def machine() -> str:
+    model = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return (
+        f"{os.cpu_count()} CPU ({model}), {mem_kb / 1024 / 1024:.0f} GiB RAM, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def run_load(port: int, token: str, scenario: str, seconds: float, clients: int) -> dict:
+    done = subprocess.run(
+        [srv.PY, str(Path(__file__).with_name("_load_client.py")), "--port", str(port),
+         f"--token={token}", "--scenario", scenario, "--seconds", str(seconds),
+         "--clients", str(clients), "--phones", str(PHONES)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        print("load_bench: needs DATABASE_URL of a PostgreSQL server (make bench); skipped")
+        return 0
+    seconds = float(os.environ.get("LOAD_SECONDS", "60"))
+    clients = int(os.environ.get("LOAD_CLIENTS", "16"))
+    worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+    threads = int(os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1"))
+    env = srv.server_env(database_url)
+
+    print(f"P2/P6 load: {machine()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"gunicorn 2 workers ({worker_class}, threads {threads}), CONN_MAX_AGE "
+        f"{env.get('CONN_MAX_AGE', 'default')}, {clients} clients x {seconds:g} s a scenario, "
+        "50 rules, 10 positions"
+    )
+    token = srv.seed(env)
+    port = srv.free_port()
+    log = Path(tempfile.gettempdir()) / f"load-bench-gunicorn-{port}.log"
+    server = srv.start_gunicorn(env, port, worker_class=worker_class, threads=threads, log=log)
+    results = {}
+    try:
+        srv.register_customers(port, token, PHONES)
+        for scenario in ("ping", "evaluate", "confirm"):  # warm every worker's caches
+            run_load(port, token, scenario, min(3.0, seconds), clients)
+        for scenario in ("ping", "evaluate", "confirm"):
+            results[scenario] = run_load(port, token, scenario, seconds, clients)
+        workers = srv.worker_pids(server.pid)
+        rss = {pid: srv.rss_mb(pid) for pid in workers}
+    finally:
+        srv.stop(server)
+    ledger = subprocess.run(
+        [srv.PY, "manage.py", "check_ledger"], cwd=srv.ROOT, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+
+    failed = []
+    ping_rate = results["ping"]["rate"] or 1
+    print(
+        f"{'scenario':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'x ping':>8}"
+        "  statuses"
+    )
+    for scenario, r in results.items():
+        ratio = r["rate"] / ping_rate
+        print(
+            f"{scenario:<10}{r['rate']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+            f"{r['max_ms']:>9.1f}{ratio:>8.2f}  {r['statuses']} {r['errors'] or ''}"
+        )
+        for sample in r["error_samples"]:
+            print(f"    error answer: {sample}")
+        if scenario in BARS:
+            if r["rate"] < BARS[scenario]:
+                failed.append(f"{scenario} {r['rate']}/s < {BARS[scenario]}/s")
+            if ratio < RATIO_BARS[scenario]:
+                failed.append(f"{scenario} {ratio:.2f}x ping < {RATIO_BARS[scenario]}x")
+            if r["p99_ms"] > P99_BAR_MS:
+                failed.append(f"{scenario} p99 {r['p99_ms']} ms > {P99_BAR_MS} ms")
+            if r["statuses"].keys() - {"200", "201"} or r["errors"]:
+                failed.append(f"{scenario} had failed requests")
+    for pid, mb in rss.items():
+        print(f"worker {pid}: VmRSS {mb:.1f} MB")
+        if mb > RSS_BAR_MB:
+            failed.append(f"worker {pid} {mb:.1f} MB > {RSS_BAR_MB} MB")
+    print(f"check_ledger: exit {ledger.returncode} {ledger.stdout.strip()[-200:]}")
+    if ledger.returncode != 0:
+        failed.append("check_ledger found mismatches")
+    # Figures are reported, not enforced: a bench never fails the build (quality.md).
+    print("bars: all met" if not failed else "bars NOT met: " + "; ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,7 +2,17 @@
 
 from django.urls import include, path
 
-from .views import auth, business, catalogue, devices, home, programs, rules, staff
+from .views import (
+    auth,
+    business,
+    catalogue,
+    devices,
+    home,
+    program_io,
+    programs,
+    rules,
+    staff,
+)
 
 app_name = "panel"
 
@@ -21,6 +31,8 @@ urlpatterns = [
     path("programs/", programs.ProgramList.as_view(), name="program_list"),
     path("programs/new/", programs.ProgramCreate.as_view(), name="program_create"),
     path("programs/<int:pk>/edit/", programs.ProgramUpdate.as_view(), name="program_edit"),
+    path("programs/import/", program_io.program_import, name="program_import"),
+    path("programs/<int:pk>/export/", program_io.program_export, name="program_export"),
     path("points-of-sale/", programs.PointOfSaleList.as_view(), name="pos_list"),
     path("points-of-sale/new/", programs.PointOfSaleCreate.as_view(), name="pos_create"),
     path("points-of-sale/<int:pk>/edit/", programs.PointOfSaleUpdate.as_view(), name="pos_edit"),

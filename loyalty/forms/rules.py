@@ -4,6 +4,8 @@ Validation lives in loyalty.rules_validation (shared with the program import); t
 turns posted text into the Rule's field values and shows each message on its field.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import PointOfSale, Rule
-from loyalty.rules_validation import rule_errors
+from loyalty.rules_validation import GOODS_LISTS, REWARD_FIELDS, rule_errors
 from loyalty.tenancy import scoped
 
 from .base import BusinessModelForm
@@ -253,6 +255,7 @@ class RuleForm(BusinessModelForm):
         data["thresholds"] = self.threshold_rows()
         data["points_of_sale"] = list(cleaned.get("points_of_sale") or [])
         data["customer_categories"] = list(cleaned.get("customer_categories") or [])
+        self._check_reward_lock(data)
         for field, message in rule_errors(program=self.program, data=data).items():
             if field == "thresholds":
                 self._threshold_error(message)
@@ -261,6 +264,43 @@ class RuleForm(BusinessModelForm):
             elif field not in self.fields:
                 self.add_error(None, message)
         return cleaned
+
+    def _check_reward_lock(self, data):
+        """A coupon's reward is locked once its series has issued coupons (coupons.md)."""
+        if not self.instance.pk:
+            return
+        locked = CouponSeries.objects.filter(
+            reward_rule_id=self.instance.pk, issued_count__gt=0
+        ).exists()
+        if not locked:
+            return
+
+        def comparable(name, value):
+            if name == "thresholds":
+                return sorted(
+                    (Decimal(str(t["from"])), Decimal(str(t["value"]))) for t in value or []
+                )
+            if name in GOODS_LISTS:
+                return sorted(value or [])
+            if isinstance(value, Decimal):
+                return value.normalize()
+            if hasattr(value, "pk"):
+                return value.pk
+            return value
+
+        message = _(
+            "Coupons with this rule as their reward have been issued: it can no longer change."
+        )
+        for name in REWARD_FIELDS:
+            if name not in data:
+                continue
+            before = comparable(name, getattr(self.instance, name))
+            after = comparable(name, data[name])
+            if before != after:
+                if name == "thresholds":
+                    self._threshold_error(message)
+                elif name in self.fields and name not in self.errors:
+                    self.add_error(name, message)
 
     def _threshold_error(self, message):
         self.threshold_errors.append(message)

@@ -26,8 +26,10 @@ PERIODS = ["day", "week", "month", "last_30_days", "last_365_days", "all_time"]
 RULES = 50
 
 
-def _rule(rnd: random.Random, n: int) -> dict:
+def _rule(rnd: random.Random, n: int, issue_coupons: bool = True) -> dict:
     action = ACTIONS[n % len(ACTIONS)]
+    if not issue_coupons and action.startswith("issue"):
+        action = "credit_check_amount" if action.endswith("check") else "credit_goods_amount"
     goods = "goods" in action or action == "special_price"
     percent = action.endswith("percent")
     issue = action.startswith("issue")
@@ -81,9 +83,11 @@ def _rule(rnd: random.Random, n: int) -> dict:
     return rule
 
 
-def program_document(seed: int = 7) -> dict:
+def program_document(seed: int = 7, *, issue_coupons: bool = True) -> dict:
+    """`issue_coupons=False` turns the issue rules into credit rules (a variant that shows
+    what issuing coupons on every check costs)."""
     rnd = random.Random(seed)
-    rules = [_rule(rnd, n) for n in range(RULES)]
+    rules = [_rule(rnd, n, issue_coupons) for n in range(RULES)]
     rules.append(  # the reward of the issued series: coupon mode, not among the 50 auto rules
         {
             "key": "load-gift-reward",

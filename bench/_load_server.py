@@ -54,12 +54,12 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def seed(env: dict, *, migrate: bool = True) -> str:
+def seed(env: dict, *, migrate: bool = True, issue_coupons: bool = True) -> str:
     """Migrate, import the load program (idempotent) and issue a terminal key: the key."""
     if migrate:
         manage(env, "migrate", "--noinput", "-v", "0")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(program_document(), handle)
+        json.dump(program_document(issue_coupons=issue_coupons), handle)
     try:
         manage(
             env,

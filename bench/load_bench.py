@@ -7,7 +7,8 @@ p50/p99, the ratios to ping, and the RSS of every worker afterwards.
     scripts/pg_test.sh .venv/bin/python bench/load_bench.py     (make bench runs it)
 
 Environment: DATABASE_URL (PostgreSQL; required), LOAD_SECONDS, LOAD_CLIENTS (16),
-GUNICORN_WORKER_CLASS (sync | gthread), GUNICORN_THREADS (gthread only), CONN_MAX_AGE.
+GUNICORN_WORKER_CLASS (sync | gthread), GUNICORN_THREADS (gthread only), CONN_MAX_AGE,
+LOAD_ISSUE_COUPONS=0 (the issue rules become credit rules: what coupon issuing costs).
 The load generator runs as a separate process (bench/_load_client.py).
 """
 
@@ -44,14 +45,46 @@ def machine() -> str:
     )
 
 
-def run_load(port: int, token: str, scenario: str, seconds: float, clients: int) -> dict:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def run_load(
+    port: int, token: str, scenario: str, seconds: float, clients: int, workers=()
+) -> dict:
+    """One scenario; also where the machine's CPU went: workers, load generator, the rest
+    (PostgreSQL mostly), so that a 2-core figure can be read."""
+    before = {pid: cpu_seconds(pid) for pid in workers}
+    busy0, total0 = machine_busy()
+    children0 = os.times().children_user + os.times().children_system
     done = subprocess.run(
         [srv.PY, str(Path(__file__).with_name("_load_client.py")), "--port", str(port),
          f"--token={token}", "--scenario", scenario, "--seconds", str(seconds),
          "--clients", str(clients), "--phones", str(PHONES)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    busy1, total1 = machine_busy()
+    wall = total1 - total0 or 1
+    client = os.times().children_user + os.times().children_system - children0
+    served = sum(cpu_seconds(pid) - before[pid] for pid in workers if Path(f"/proc/{pid}").exists())
+    # shares of the machine's total CPU time (2 cores = 100%)
+    result["cpu"] = {
+        "busy": round(100 * (busy1 - busy0) / wall),
+        "workers": round(100 * served / wall),
+        "client": round(100 * client / wall),
+        "rest": round(100 * (busy1 - busy0 - served - client) / wall),
+    }
+    return result
 
 
 def main() -> int:
@@ -64,14 +97,15 @@ def main() -> int:
     worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
     threads = int(os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1"))
     env = srv.server_env(database_url)
+    issue = os.environ.get("LOAD_ISSUE_COUPONS", "1") != "0"
 
     print(f"P2/P6 load: {machine()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(
         f"gunicorn 2 workers ({worker_class}, threads {threads}), CONN_MAX_AGE "
         f"{env.get('CONN_MAX_AGE', 'default')}, {clients} clients x {seconds:g} s a scenario, "
-        "50 rules, 10 positions"
+        f"50 rules ({'with' if issue else 'WITHOUT'} coupon issue rules), 10 positions"
     )
-    token = srv.seed(env)
+    token = srv.seed(env, issue_coupons=issue)
     port = srv.free_port()
     log = Path(tempfile.gettempdir()) / f"load-bench-gunicorn-{port}.log"
     server = srv.start_gunicorn(env, port, worker_class=worker_class, threads=threads, log=log)
@@ -80,9 +114,9 @@ def main() -> int:
         srv.register_customers(port, token, PHONES)
         for scenario in ("ping", "evaluate", "confirm"):  # warm every worker's caches
             run_load(port, token, scenario, min(3.0, seconds), clients)
-        for scenario in ("ping", "evaluate", "confirm"):
-            results[scenario] = run_load(port, token, scenario, seconds, clients)
         workers = srv.worker_pids(server.pid)
+        for scenario in ("ping", "evaluate", "confirm"):
+            results[scenario] = run_load(port, token, scenario, seconds, clients, workers)
         rss = {pid: srv.rss_mb(pid) for pid in workers}
     finally:
         srv.stop(server)
@@ -102,6 +136,11 @@ def main() -> int:
         print(
             f"{scenario:<10}{r['rate']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
             f"{r['max_ms']:>9.1f}{ratio:>8.2f}  {r['statuses']} {r['errors'] or ''}"
+        )
+        cpu = r["cpu"]
+        print(
+            f"{'':<10}CPU of the machine: {cpu['busy']}% busy = workers {cpu['workers']}% + "
+            f"load generator {cpu['client']}% + PostgreSQL and the rest {cpu['rest']}%"
         )
         for sample in r["error_samples"]:
             print(f"    error answer: {sample}")

@@ -6,8 +6,8 @@ from .views import (
     auth,
     business,
     catalogue,
+    dashboard,
     devices,
-    home,
     program_io,
     programs,
     rules,
@@ -17,7 +17,7 @@ from .views import (
 app_name = "panel"
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", dashboard.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("switch-business/", auth.switch_business, name="switch_business"),

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
 from loyalty.models import Program
 from loyalty.permissions import panel_view
@@ -23,7 +22,6 @@ class ProgramUploadForm(forms.Form):
     file = forms.FileField(label=_("Program document (JSON)"))
 
 
-@require_GET
 @panel_view()
 def program_export(request, pk):
     program = get_scoped(Program, request.business, pk=pk)

@@ -1,0 +1,1 @@
+"""Reads for panel pages that span several apps (dashboard figures, reports)."""

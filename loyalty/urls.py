@@ -10,6 +10,7 @@ from .views import (
     devices,
     program_io,
     programs,
+    reports,
     rules,
     staff,
 )
@@ -64,6 +65,9 @@ urlpatterns = [
     path("devices/new/", devices.device_create, name="device_create"),
     path("devices/<int:pk>/key/", devices.device_key, name="device_key"),
     path("devices/<int:pk>/revoke/", devices.device_revoke, name="device_revoke"),
+    # reports
+    path("reports/", reports.report_index, name="report_index"),
+    path("reports/<slug:key>/", reports.report_download, name="report_download"),
     # customers
     path("", include("customers.urls")),
     path("", include("coupons.urls")),

@@ -1,0 +1,54 @@
+"""Reports page: pick a range, download any report as CSV (streamed) or XLSX."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from coupons.forms import DateRangeForm
+from coupons.views.common import today
+from loyalty.permissions import panel_view
+from loyalty.reports import csv_response, xlsx_response
+from loyalty.selectors.reports import REPORTS, report_rows
+
+DEFAULT_DAYS = 30
+FORMATS = ("csv", "xlsx")
+
+
+def _range(request):
+    form = DateRangeForm(
+        request.GET or None, today=today(request.business), default_days=DEFAULT_DAYS
+    )
+    return form, *form.range()
+
+
+@panel_view()
+def report_index(request):
+    form, date_from, date_to = _range(request)
+    return render(
+        request,
+        "panel/reports.html",
+        {
+            "title": _("Reports"),
+            "reports": REPORTS.values(),
+            "range_form": form,
+            "date_from": date_from,
+            "date_to": date_to,
+            "formats": FORMATS,
+        },
+    )
+
+
+@panel_view()
+def report_download(request, key):
+    report = REPORTS.get(key)
+    fmt = request.GET.get("format", "csv")
+    if report is None or fmt not in FORMATS:
+        raise Http404
+    form, date_from, date_to = _range(request)
+    rows = report_rows(report, business=request.business, date_from=date_from, date_to=date_to)
+    name = f"{report.key}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    if not report.uses_range:
+        name = f"{report.key}-{today(request.business):%Y%m%d}"
+    if fmt == "csv":
+        return csv_response(report.columns, rows, filename=f"{name}.csv")
+    return xlsx_response(report.columns, rows, filename=f"{name}.xlsx", title=report.title)

@@ -67,7 +67,7 @@ urlpatterns = [
     path("devices/<int:pk>/revoke/", devices.device_revoke, name="device_revoke"),
     # reports
     path("reports/", reports.report_index, name="report_index"),
-    path("reports/<slug:key>/", reports.report_download, name="report_download"),
+    path("reports/download/", reports.report_download, name="report_download"),
     # customers
     path("", include("customers.urls")),
     path("", include("coupons.urls")),

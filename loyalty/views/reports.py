@@ -39,8 +39,9 @@ def report_index(request):
 
 
 @panel_view()
-def report_download(request, key):
-    report = REPORTS.get(key)
+def report_download(request):
+    # The report is a query parameter like the range: one URL pattern, no id to look up.
+    report = REPORTS.get(request.GET.get("report", ""))
     fmt = request.GET.get("format", "csv")
     if report is None or fmt not in FORMATS:
         raise Http404

@@ -99,6 +99,7 @@ def _event(
     return CouponEvent(
         business_id=coupon.business_id,
         coupon_id=coupon.pk,
+        series_id=coupon.series_id,
         from_state=from_state or "",
         to_state=to_state,
         at=at,
@@ -779,7 +780,7 @@ def expire_coupons(*, now=None, batch: int = 1000) -> int:
                 Coupon.objects.filter(state__in=USABLE_STATES, valid_to__lt=now, is_stock=False)
                 .order_by("pk")
                 .select_for_update(skip_locked=True)
-                .values("pk", "business_id", "state", "customer_id")[:batch]
+                .values("pk", "business_id", "series_id", "state", "customer_id")[:batch]
             )
             if not rows:
                 return total
@@ -788,6 +789,7 @@ def expire_coupons(*, now=None, batch: int = 1000) -> int:
                 CouponEvent(
                     business_id=r["business_id"],
                     coupon_id=r["pk"],
+                    series_id=r["series_id"],
                     from_state=r["state"],
                     to_state=S.EXPIRED,
                     at=now,

@@ -95,6 +95,8 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) are a PostgreSQL feature; SQLite, the dev default, ignores them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -179,21 +181,23 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Django 6.1 mailers: SMTP when EMAIL_HOST is set, the console otherwise.
+# Django 6.1 mailers: SMTP in production (localhost:25 unless EMAIL_HOST says otherwise),
+# the console when DEBUG is on and no EMAIL_HOST is given.
 _email_host = env("EMAIL_HOST", default="")
+_smtp = bool(_email_host) or not DEBUG
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend"
-        if _email_host
+        if _smtp
         else "django.core.mail.backends.console.EmailBackend",
         "OPTIONS": {
-            "host": _email_host,
+            "host": _email_host or "localhost",
             "port": env.int("EMAIL_PORT", default=25),
             "username": env("EMAIL_HOST_USER", default=""),
             "password": env("EMAIL_HOST_PASSWORD", default=""),
             "use_tls": env.bool("EMAIL_USE_TLS", default=False),
         }
-        if _email_host
+        if _smtp
         else {},
     }
 }

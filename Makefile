@@ -91,3 +91,12 @@ check-ledger: $(STAMP)
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis var/static var/test-media var/perkline.sqlite3*
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# R5 fault tests (tests/faults) on a throwaway PostgreSQL: workers killed, database restarted.
+.PHONY: fault-tests scale-demo
+fault-tests: $(STAMP)
+	scripts/fault_tests.sh
+
+# Two app servers, a Redis-brokered job cluster and PostgreSQL on one machine; R1-R4 over HTTP.
+scale-demo: $(STAMP)
+	scripts/scale_demo.sh

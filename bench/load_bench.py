@@ -12,6 +12,7 @@ LOAD_ISSUE_COUPONS=0 (the issue rules become credit rules: what coupon issuing c
 The load generator runs as a separate process (bench/_load_client.py).
 """
 
+import contextlib
 import json
 import os
 import platform
@@ -20,6 +21,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -58,12 +60,38 @@ def machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / tick, sum(values) / tick
 
 
+def postgres_pids(database_url: str) -> list[int]:
+    """The postmaster serving DATABASE_URL's port (found by its command line) and its
+    backends, to tell PostgreSQL's CPU from the other processes on the machine."""
+    port = urlsplit(database_url).port or 5432
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"postgres") and str(port).encode() in argv:
+            return [int(entry.name), *srv.worker_pids(int(entry.name))]
+    return []
+
+
+def cpu_of(pids) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):  # a backend that ended
+            total += cpu_seconds(pid)
+    return total
+
+
 def run_load(
-    port: int, token: str, scenario: str, seconds: float, clients: int, workers=()
+    port: int, token: str, scenario: str, seconds: float, clients: int, workers=(), db_url=""
 ) -> dict:
     """One scenario; also where the machine's CPU went: workers, load generator, the rest
     (PostgreSQL mostly), so that a 2-core figure can be read."""
     before = {pid: cpu_seconds(pid) for pid in workers}
+    pg0 = postgres_pids(db_url) if db_url else []
+    pg_before = cpu_of(pg0)
     busy0, total0 = machine_busy()
     children0 = os.times().children_user + os.times().children_system
     done = subprocess.run(
@@ -77,12 +105,16 @@ def run_load(
     wall = total1 - total0 or 1
     client = os.times().children_user + os.times().children_system - children0
     served = sum(cpu_seconds(pid) - before[pid] for pid in workers if Path(f"/proc/{pid}").exists())
+    pg_pids = set(pg0) | set(postgres_pids(db_url) if db_url else [])
+    # backends started during the run count from zero
+    postgres = cpu_of(pg_pids) - pg_before
     # shares of the machine's total CPU time (2 cores = 100%)
     result["cpu"] = {
         "busy": round(100 * (busy1 - busy0) / wall),
         "workers": round(100 * served / wall),
         "client": round(100 * client / wall),
-        "rest": round(100 * (busy1 - busy0 - served - client) / wall),
+        "postgres": round(100 * postgres / wall),
+        "rest": round(100 * (busy1 - busy0 - served - client - postgres) / wall),
     }
     return result
 
@@ -116,7 +148,9 @@ def main() -> int:
             run_load(port, token, scenario, min(3.0, seconds), clients)
         workers = srv.worker_pids(server.pid)
         for scenario in ("ping", "evaluate", "confirm"):
-            results[scenario] = run_load(port, token, scenario, seconds, clients, workers)
+            results[scenario] = run_load(
+                port, token, scenario, seconds, clients, workers, database_url
+            )
         rss = {pid: srv.rss_mb(pid) for pid in workers}
     finally:
         srv.stop(server)
@@ -140,7 +174,8 @@ def main() -> int:
         cpu = r["cpu"]
         print(
             f"{'':<10}CPU of the machine: {cpu['busy']}% busy = workers {cpu['workers']}% + "
-            f"load generator {cpu['client']}% + PostgreSQL and the rest {cpu['rest']}%"
+            f"load generator {cpu['client']}% + PostgreSQL {cpu['postgres']}% + "
+            f"other processes {cpu['rest']}%"
         )
         for sample in r["error_samples"]:
             print(f"    error answer: {sample}")

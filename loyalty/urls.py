@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from .views import (
+    audit,
     auth,
     business,
     catalogue,
@@ -68,6 +69,7 @@ urlpatterns = [
     # reports
     path("reports/", reports.report_index, name="report_index"),
     path("reports/download/", reports.report_download, name="report_download"),
+    path("audit/", audit.audit, name="audit"),
     # customers
     path("", include("customers.urls")),
     path("", include("coupons.urls")),

@@ -7,6 +7,7 @@ from .views import (
     auth,
     business,
     catalogue,
+    customers_bulk,
     dashboard,
     devices,
     program_io,
@@ -70,6 +71,7 @@ urlpatterns = [
     path("reports/", reports.report_index, name="report_index"),
     path("reports/download/", reports.report_download, name="report_download"),
     path("audit/", audit.audit, name="audit"),
+    path("customers/bulk/", customers_bulk.customer_bulk, name="customer_bulk"),
     # customers
     path("", include("customers.urls")),
     path("", include("coupons.urls")),

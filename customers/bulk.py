@@ -1,0 +1,98 @@
+"""Bulk actions on customers chosen in the panel: issue coupons, change category.
+
+Both run as django-q2 jobs so that a click on thousands of customers returns at once.
+Coupon issue reuses coupons' CodeJob (kind "issue"), whose page shows the progress;
+a category change is queued as a plain task (it writes one enrolment per customer).
+A selection is either customer ids (checked rows) or "everyone in a category".
+"""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from coupons.models import CodeJob
+from coupons.tasks import start_job
+from loyalty.errors import Refused, ValidationFailed
+from loyalty.tenancy import scoped
+
+from .models import Customer, CustomerCategory
+from .services import set_category
+
+log = logging.getLogger(__name__)
+
+
+def selected_customers(*, business, customer_ids=None, category=None):
+    """The business's customers among `customer_ids`, or everyone in `category`."""
+    customers = scoped(Customer, business).order_by("pk")
+    if category is not None:
+        if category.business_id != business.pk:
+            raise ValidationFailed(_("Choose a category of this business."), field="category")
+        return customers.filter(
+            enrolments__program_id=category.program_id, enrolments__category=category
+        )
+    return customers.filter(pk__in=list(customer_ids or []))
+
+
+def issue_coupons_in_bulk(
+    *, business, series, customer_ids=None, category=None, quantity=1, notify=True, staff=None
+) -> CodeJob:
+    """Queue an "issue" job of `series` for the selection; its CodeJob shows the progress."""
+    if series.business_id != business.pk:
+        raise ValidationFailed(_("Choose a coupon series of this business."), field="series")
+    if series.is_archived:
+        raise Refused(_("This coupon series has been archived."), code="series_archived",
+                      field="series")  # fmt: skip
+    if category is not None and category.program_id != series.program_id:
+        raise ValidationFailed(
+            _("The category and the coupon series belong to different programs."),
+            field="series",
+        )
+    customers = selected_customers(business=business, customer_ids=customer_ids, category=category)
+    if not customers.exists():
+        raise ValidationFailed(_("No customer is selected."), field="customers")
+    params = {"quantity": quantity, "notify": notify}
+    if category is not None:
+        params["category"] = category.pk
+    else:
+        params["customer_ids"] = list(customers.values_list("pk", flat=True))
+    with transaction.atomic():
+        return start_job(series=series, kind=CodeJob.Kind.ISSUE, params=params, created_by=staff)
+
+
+def change_category_in_bulk(
+    *, business, target, customer_ids=None, category=None, staff=None
+) -> int:
+    """Queue moving the selection to `target` (a category of one program); returns how many
+    customers will be moved."""
+    if target.business_id != business.pk:
+        raise ValidationFailed(_("Choose a category of this business."), field="target")
+    customers = selected_customers(business=business, customer_ids=customer_ids, category=category)
+    ids = list(customers.values_list("pk", flat=True))
+    if not ids:
+        raise ValidationFailed(_("No customer is selected."), field="customers")
+    staff_id = getattr(staff, "pk", None)
+    transaction.on_commit(
+        lambda: async_task(
+            "customers.bulk.run_category_change", business.pk, ids, target.pk, staff_id
+        )
+    )
+    return len(ids)
+
+
+def run_category_change(business_id: int, customer_ids: list, target_id: int, staff_id=None):
+    """The task: one small transaction per customer (set_category), so a stop keeps what
+    was done and a rerun finishes the rest."""
+    target = CustomerCategory.objects.select_related("program").get(
+        pk=target_id, business_id=business_id
+    )
+    staff = get_user_model().objects.filter(pk=staff_id).first() if staff_id else None
+    customers = Customer.objects.filter(business_id=business_id, pk__in=customer_ids)
+    moved = 0
+    for customer in customers.order_by("pk").iterator():
+        set_category(customer=customer, program=target.program, category=target, staff=staff)
+        moved += 1
+    log.info("moved %s customers to category %s", moved, target.pk)
+    return moved

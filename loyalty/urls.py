@@ -10,6 +10,7 @@ from .views import (
     customers_bulk,
     dashboard,
     devices,
+    onboarding,
     program_io,
     programs,
     reports,
@@ -24,6 +25,10 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("switch-business/", auth.switch_business, name="switch_business"),
+    path("signup/", onboarding.signup, name="signup"),
+    path("onboarding/", onboarding.onboarding, name="onboarding"),
+    path("onboarding/key/", onboarding.onboarding_key, name="onboarding_key"),
+    path("onboarding/rules/", onboarding.onboarding_rules, name="onboarding_rules"),
     # business
     path("settings/", business.business_settings, name="business_settings"),
     path("businesses/new/", business.business_create, name="business_create"),

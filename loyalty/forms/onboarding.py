@@ -1,0 +1,88 @@
+"""Forms of the sign-up and the guided set-up."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import CustomerCategory
+from loyalty.tenancy import scoped
+
+from .business import BusinessCreateForm
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True}))
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class SetUpForm(BusinessCreateForm):
+    """The business (name, currency, time zone, phone region, language) and its first
+    brand, program, point of sale and terminal."""
+
+    brand_name = forms.CharField(
+        label=_("Brand"),
+        max_length=200,
+        required=False,
+        help_text=_("The name customers see on signs and receipts; the business name if empty."),
+    )
+    program_name = forms.CharField(
+        label=_("Loyalty program"), max_length=200, initial=_("Loyalty club")
+    )
+    pos_name = forms.CharField(
+        label=_("Point of sale"), max_length=200, help_text=_("A shop, café or till location.")
+    )
+    pos_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    device_name = forms.CharField(
+        label=_("Terminal name"), max_length=100, required=False, initial=_("Till 1")
+    )
+
+
+class RuleTemplateForm(forms.Form):
+    template = forms.ChoiceField(label=_("Start with"), widget=forms.RadioSelect)
+    percent = forms.DecimalField(
+        label=_("Percent"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        initial=Decimal("5"),
+        help_text=_(
+            "The discount, cashback or coupon percent (the top tier of the tiered discount)."
+        ),
+    )
+    goods_category = forms.CharField(
+        label=_("Goods category code"),
+        max_length=80,
+        required=False,
+        help_text=_("For the cashback: the category code your till sends, e.g. coffee."),
+    )
+    customer_category = forms.ModelChoiceField(
+        label=_("Customer category"),
+        queryset=CustomerCategory.objects.none(),
+        required=False,
+        help_text=_("For the category coupon."),
+    )
+    valid_days = forms.IntegerField(
+        label=_("Coupon valid for, days"), min_value=1, max_value=3650, initial=30
+    )
+
+    def __init__(self, *args, program, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = list(templates.items())
+        self.fields["customer_category"].queryset = scoped(
+            CustomerCategory, program.business_id
+        ).filter(program=program)

@@ -51,6 +51,14 @@ class SetUpForm(BusinessCreateForm):
         label=_("Terminal name"), max_length=100, required=False, initial=_("Till 1")
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"currency": "UAH", "timezone": "Europe/Kyiv", "phone_region": "UA", "language": "uk"},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Business name")
+
 
 class RuleTemplateForm(forms.Form):
     template = forms.ChoiceField(label=_("Start with"), widget=forms.RadioSelect)

@@ -16,7 +16,7 @@ from loyalty.errors import DomainError
 from loyalty.permissions import panel_view
 from loyalty.tenancy import scoped
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 MAX_QUANTITY = 10
 
 

@@ -49,7 +49,7 @@ def signup(request):
 
 @login_required
 def onboarding(request):
-    form = SetUpForm(request.POST or None, initial={"currency": "UAH", "timezone": "Europe/Kyiv"})
+    form = SetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

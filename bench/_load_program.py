@@ -83,9 +83,12 @@ def _rule(rnd: random.Random, n: int, issue_coupons: bool = True) -> dict:
     return rule
 
 
+CERTIFICATE = "LOADCERT500"
+
+
 def program_document(seed: int = 7, *, issue_coupons: bool = True) -> dict:
     """`issue_coupons=False` turns the issue rules into credit rules (a variant that shows
-    what issuing coupons on every check costs)."""
+    what issuing coupons on every check costs). The certificate (500 uses) serves R2."""
     rnd = random.Random(seed)
     rules = [_rule(rnd, n, issue_coupons) for n in range(RULES)]
     rules.append(  # the reward of the issued series: coupon mode, not among the 50 auto rules
@@ -115,6 +118,15 @@ def program_document(seed: int = 7, *, issue_coupons: bool = True) -> dict:
             }
         ],
         "rules": rules,
+        "certificates": [
+            {
+                "key": "load-cert",
+                "name": "Load certificate",
+                "series": [{"series": "load-gift", "count": 1}],
+                "public_code": CERTIFICATE,
+                "max_uses": 500,
+            }
+        ],
     }
 
 

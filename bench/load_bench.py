@@ -47,9 +47,13 @@ def machine() -> str:
     )
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """User and system CPU of a process; with `reaped`, also of its children that ended."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy() -> tuple[float, float]:
@@ -77,10 +81,12 @@ def postgres_pids(database_url: str) -> list[int]:
 
 
 def cpu_of(pids) -> float:
+    """CPU of the postmaster (with the backends it reaped: connections older than
+    CONN_MAX_AGE are replaced during a run) and of its live backends."""
     total = 0.0
-    for pid in pids:
+    for n, pid in enumerate(pids):
         with contextlib.suppress(OSError):  # a backend that ended
-            total += cpu_seconds(pid)
+            total += cpu_seconds(pid, reaped=n == 0)
     return total
 
 
@@ -91,7 +97,7 @@ def run_load(
     (PostgreSQL mostly), so that a 2-core figure can be read."""
     before = {pid: cpu_seconds(pid) for pid in workers}
     pg0 = postgres_pids(db_url) if db_url else []
-    pg_before = cpu_of(pg0)
+    pg_before = cpu_of(pg0)  # postmaster first
     busy0, total0 = machine_busy()
     children0 = os.times().children_user + os.times().children_system
     done = subprocess.run(
@@ -105,9 +111,10 @@ def run_load(
     wall = total1 - total0 or 1
     client = os.times().children_user + os.times().children_system - children0
     served = sum(cpu_seconds(pid) - before[pid] for pid in workers if Path(f"/proc/{pid}").exists())
-    pg_pids = set(pg0) | set(postgres_pids(db_url) if db_url else [])
-    # backends started during the run count from zero
-    postgres = cpu_of(pg_pids) - pg_before
+    # backends started during the run count from zero; those that ended are in the
+    # postmaster's reaped time (with their CPU from before the run: a slight overcount)
+    pg1 = postgres_pids(db_url) if db_url else []
+    postgres = cpu_of(pg1[:1] + sorted(set(pg0[1:]) | set(pg1[1:]))) - pg_before
     # shares of the machine's total CPU time (2 cores = 100%)
     result["cpu"] = {
         "busy": round(100 * (busy1 - busy0) / wall),

@@ -98,7 +98,7 @@ def set_up_business(
 # -- first rule templates --------------------------------------------------------------------
 
 TEMPLATES = {
-    "tiered": gettext_lazy("Tiered check discount: 3% from 500, 5% from 1000"),
+    "tiered": gettext_lazy("Tiered check discount: 3 percent from 500, your percent from 1000"),
     "cashback": gettext_lazy("Cashback in points on a goods category"),
     "welcome": gettext_lazy("Welcome coupon after the first purchase"),
     "category_coupon": gettext_lazy("A coupon for a customer category (e.g. birthday month)"),

@@ -142,12 +142,12 @@ def test_another_business_rows_are_not_valid_choices(owner_client, program, peop
     assert not Enrolment.objects.filter(category=foreign_category).exists()
 
 
-def test_page_lists_customers_with_checkboxes(owner_client, people, post):
+def test_page_lists_customers_with_checkboxes(owner_client, people):
     body = owner_client.get(reverse(URL)).content.decode()
     for customer in people["customers"]:
         assert f'name="customers" value="{customer.pk}"' in body
     assert reverse(URL) in owner_client.get(reverse("panel:customer_list")).content.decode()
 
 
-def test_cashier_cannot_open_bulk_actions(cashier_client, post):
+def test_cashier_cannot_open_bulk_actions(cashier_client):
     assert cashier_client.get(reverse(URL)).status_code == 403

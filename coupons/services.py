@@ -204,6 +204,7 @@ def issue_coupons(
     staff=None,
     point_of_sale=None,
     notify=False,
+    savepoint=True,
 ) -> list[Coupon]:
     """Issue ``quantity`` coupons of ``series``: into ``customer``'s wallet, or free.
 
@@ -224,7 +225,8 @@ def issue_coupons(
         valid_from, valid_to = window_on_issue(series, at=at)
         fields = {"state": S.FREE}
     fields.update(valid_from=valid_from, valid_to=valid_to, issued_at=at, issued_by_sale=sale)
-    with transaction.atomic():
+    # savepoint=False for a caller whose whole transaction fails with a refusal anyway.
+    with transaction.atomic(savepoint=savepoint):
         if not _reserve(series, quantity):
             raise refusal("coupon_series_exhausted")
         if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
@@ -409,6 +411,7 @@ def redeem_coupons(
     actor="",
     staff=None,
     savepoint=True,
+    locked=False,
 ) -> list[Coupon]:
     """Redeem several coupons at once, all or none, in a constant number of queries (one
     UPDATE, one SELECT, one INSERT of events, plus referral rewards where a coupon has a
@@ -444,7 +447,12 @@ def redeem_coupons(
         won = Coupon.objects.filter(pk__in=pks, is_stock=False).filter(allowed).update(**updates)
         if won != len(pks):
             raise refusal("coupon_already_redeemed")  # leaving the block undoes the others
-        before = dict(Coupon.objects.filter(pk__in=pks).values_list("pk", "state_before_redeem"))
+        if locked:  # the caller holds these rows locked and fresh: their state is current
+            before = {c.pk: c.state for c in coupons}
+        else:
+            before = dict(
+                Coupon.objects.filter(pk__in=pks).values_list("pk", "state_before_redeem")
+            )
         for coupon in coupons:
             coupon.state, coupon.state_before_redeem = S.REDEEMED, before[coupon.pk]
             coupon.redeemed_at, coupon.redeemed_sale = at, sale

@@ -68,6 +68,7 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
         qs = qs.select_for_update()
     account = qs.first()
     if account is not None:
+        account._locked = lock
         return account
     _check_account_key(program, key)
     try:
@@ -79,6 +80,7 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
         account = None
     if account is None or lock:
         account = qs.get()
+    account._locked = lock
     return account
 
 
@@ -111,7 +113,13 @@ def _atomic():
 
 
 def _lock(account: Account) -> Account:
-    """The fresh, locked row of `account`; a no-op lock if the caller holds it already."""
+    """The fresh, locked row of `account`; a no-op lock if the caller holds it already.
+
+    A row that `get_account(lock=True)` returned is locked and fresh for the rest of the
+    caller's transaction (the ledger keeps its totals up to date): no second round trip.
+    """
+    if getattr(account, "_locked", False) and transaction.get_connection().in_atomic_block:
+        return account
     return Account.objects.select_for_update().get(pk=account.pk)
 
 

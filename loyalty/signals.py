@@ -4,6 +4,8 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from coupons.models import CouponSeries
+
 from .models import Program, Rule
 
 
@@ -14,6 +16,12 @@ def bump_program_version(program_id):
 @receiver(post_save, sender=Rule)
 @receiver(post_delete, sender=Rule)
 def _rule_changed(sender, instance, **kwargs):
+    bump_program_version(instance.program_id)
+
+
+@receiver(post_save, sender=CouponSeries)
+def _series_changed(sender, instance, **kwargs):
+    # Compiled rule sets carry the settings of the series their rules issue.
     bump_program_version(instance.program_id)
 
 

@@ -198,6 +198,7 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
         actor=actor,
         staff=staff,
         savepoint=False,
+        locked=True,
     )
     for coupon in usable:
         if coupon.series.reward_rule_id is None:
@@ -213,17 +214,26 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
 
 
 def _issue_coupons(sale, customer, ctx, result, device, at):
+    """Issue what the rules earned, one call per series whatever the number of rules that
+    issue it: a constant number of writes (and one notification) per series."""
     if not result.coupons_issued:
         return []
-    keys = {issue.series for issue in result.coupons_issued}
-    series_by_key = {
-        s.key: s for s in CouponSeries.objects.filter(program_id=ctx.program.pk, key__in=keys)
-    }
-    issued = []
+    quantities: dict[str, int] = {}
     for issue in result.coupons_issued:
+        quantities[issue.series] = quantities.get(issue.series, 0) + issue.quantity
+    known = ctx.compiled.series_by_key
+    series_list = [known[key] for key in quantities if key in known]
+    missing = [key for key in quantities if key not in known]
+    if missing:
+        series_list += CouponSeries.objects.filter(
+            program_id=ctx.program.pk, key__in=missing
+        ).select_related("business")
+    issued = []
+    # Primary-key order: the series rows are locked by the inventory UPDATE until commit.
+    for series in sorted(series_list, key=lambda s: s.pk):
         coupons = coupon_services.issue_coupons(
-            series=series_by_key[issue.series],
-            quantity=issue.quantity,
+            series=series,
+            quantity=quantities[series.key],
             at=at,
             customer=customer,
             sale=sale,
@@ -231,8 +241,9 @@ def _issue_coupons(sale, customer, ctx, result, device, at):
             actor=str(device or ""),
             point_of_sale=ctx.point_of_sale,
             notify=customer is not None,
+            savepoint=False,
         )
         issued += [
-            {"series": issue.series, "code": c.code, "valid_to": iso(c.valid_to)} for c in coupons
+            {"series": series.key, "code": c.code, "valid_to": iso(c.valid_to)} for c in coupons
         ]
     return issued

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from coupons.models import Coupon
 from customers import selectors as customer_selectors
 from customers.models import Customer, Enrolment
 from customers.phones import normalize_phone
+from customers.services import normalize_card
 from loyalty import engine
 from loyalty.errors import NotFound, ValidationFailed
 
@@ -67,16 +69,23 @@ def resolve_customer(*, business, program, ref: dict | None, lock: bool = False)
     """(customer or None, unknown phone to register or "")."""
     if not ref:
         return None, ""
-    qs = Customer.objects.filter(business_id=business.pk)
+    # The customer's category in this program comes along in the same query.
+    qs = Customer.objects.filter(business_id=business.pk).annotate(
+        program_category=Subquery(
+            Enrolment.objects.filter(customer=OuterRef("pk"), program_id=program.pk).values(
+                "category__key"
+            )[:1]
+        )
+    )
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     if ref.get("id") is not None:
         customer = qs.filter(pk=ref["id"]).first()
         if customer is None:
             raise NotFound(_("No such customer."), field="customer.id")
         return customer, ""
     if ref.get("card"):
-        card = normalize_code(ref["card"])
+        card = normalize_card(ref["card"])
         customer = qs.filter(card_code=card).first()
         if customer is None:
             raise NotFound(_("No customer with this card."), field="customer.card")
@@ -111,12 +120,7 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
     has_sales = False
     history = {}
     if customer is not None:
-        enrolment = (
-            Enrolment.objects.filter(customer_id=customer.pk, program_id=program.pk)
-            .select_related("category")
-            .first()
-        )
-        category_key = enrolment.category.key if enrolment and enrolment.category else None
+        category_key = customer.program_category
         spendable = customer_selectors.spendable_points(customer=customer, program=program, at=at)
         history_rules = engine.history_rules(compiled.ruleset)
         has_sales, history = customer_history(

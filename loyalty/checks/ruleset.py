@@ -16,10 +16,13 @@ _MAX_ENTRIES = 256
 
 
 class CompiledProgram:
-    def __init__(self, ruleset, rules_by_id, kiosk_rules):
+    def __init__(self, ruleset, rules_by_id, kiosk_rules, series_by_key):
         self.ruleset = ruleset
         self.rules_by_id = rules_by_id  # id -> engine.Rule (every mode, active only)
         self.kiosk_rules = kiosk_rules
+        # The series that issue rules name (settings only: counters are read by UPDATEs).
+        # A series edit bumps the program version too (loyalty.signals).
+        self.series_by_key = series_by_key
 
 
 def _dec(value):
@@ -94,7 +97,7 @@ def load_program_rules(program) -> CompiledProgram:
         return compiled
     rules = list(
         Rule.objects.filter(program_id=program.pk, is_active=True)
-        .select_related("coupon_series")
+        .select_related("coupon_series__business")
         .prefetch_related("customer_categories", "points_of_sale")
         .order_by("created_at", "id")
     )
@@ -103,6 +106,7 @@ def load_program_rules(program) -> CompiledProgram:
         ruleset=engine.compile_rules(engine_rules),
         rules_by_id={r.id: r for r in engine_rules},
         kiosk_rules=[r for r in engine_rules if r.mode == "kiosk"],
+        series_by_key={r.coupon_series.key: r.coupon_series for r in rules if r.coupon_series},
     )
     with _lock:
         if len(_cache) >= _MAX_ENTRIES:

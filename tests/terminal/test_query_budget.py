@@ -62,6 +62,12 @@ def populate(till, n_rules, n_coupons):
     coupons = coupon_services.issue_coupons(
         series=series, quantity=n_coupons, at=timezone.now(), customer=customer
     )
+    # Rules that issue coupons of one series at every confirm: one per five other rules.
+    for i in range(max(1, n_rules // 5)):
+        till.rule(
+            key=f"gift{i}", action="issue_coupon_check", value=None, coupon_series=series,
+            coupon_quantity=2,
+        )  # fmt: skip
     return [c.code for c in coupons]
 
 
@@ -85,6 +91,7 @@ def measure(till, n_rules, n_positions, n_coupons):
     with CaptureQueriesContext(connection) as confirm_queries:
         response = till.confirm(request, key=f"q-{n_rules}")
     assert response.status_code == 201, response.json()
+    assert len(response.json()["coupons_issued"]) == 2 * max(1, n_rules // 5)
     return len(evaluate_queries), len(confirm_queries)
 
 

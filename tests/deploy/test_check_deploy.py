@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+# The settings read a local .env under the environment: it would change what is checked.
+pytestmark = pytest.mark.skipif(
+    (ROOT / ".env").exists(), reason="a local .env changes the production settings under test"
+)
 # Variables of the developer's shell or .env that would change what is checked.
 CLEARED = ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
            "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "EMAIL_HOST", "DATABASE_URL")  # fmt: skip

@@ -8,10 +8,13 @@ test-artifacts/screens/owner-<lang>-NN-<step>.png.
 """
 
 import io
+from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from PIL import Image
 
 from certificates.models import GiftCertificate
@@ -38,9 +41,20 @@ class Journey:
         self.shoot(self.page, f"owner-{self.lang}-{self.n:02d}-{step}")
 
 
+def weekday_noon():
+    """The latest Monday-Friday 12:00 in Kyiv that has passed: inside the rule's schedule
+    whenever the test runs (a terminal may send a sale time up to 30 days back)."""
+    kyiv = ZoneInfo("Europe/Kyiv")
+    at = timezone.now().astimezone(kyiv).replace(hour=12, minute=0, second=0, microsecond=0)
+    while at > timezone.now() or at.isoweekday() > 5:
+        at -= timedelta(days=1)
+    return at
+
+
 def sell(pos, amount):
     data = CheckInput(
         positions=(PositionInput(code="COFFEE", price=D(amount), quantity=D("1"), title="Coffee"),),
+        time=weekday_noon(),
     )
     _status, body = confirm_check(point_of_sale=pos, data=data)
     return body
@@ -146,6 +160,7 @@ def test_new_owner_sets_up_and_sees_first_sales(live_server, tablet, shoot, lang
             "value": "10",
         },
     )
+    steps.snap("coupon-rule-form")
     submit(page)
     reward = Rule.objects.filter(program=program, key="coupon-10").first()
     assert reward is not None, errors_on(page)
@@ -213,13 +228,16 @@ def test_new_owner_sets_up_and_sees_first_sales(live_server, tablet, shoot, lang
     steps.snap("certificate-saved")
 
     # 9. Two sales through the domain service, then the dashboard.
+    # 250 reaches the 200 row (5% = 12.50), 100 only the 0 row (3% = 3.00).
     sell(pos, "250.00")
     sell(pos, "100.00")
-    assert Sale.objects.filter(business=business, status=Sale.COMPLETED).count() == 2
+    sales = Sale.objects.filter(business=business, status=Sale.COMPLETED).order_by("pk")
+    assert [s.discount for s in sales] == [D("12.50"), D("3.00")]
     page.goto(f"{url}/")
     tiles = page.locator(".tile").all_inner_texts()
     steps.snap("dashboard")
     assert any(t.split()[0] == "2" for t in tiles), tiles
     assert any(t.replace("\u00a0", "").split()[0] == "350" for t in tiles), tiles
+    assert any(t.split()[0] == "16" for t in tiles), tiles  # 15.50 of discounts, no decimals
     assert page.get_attribute("html", "lang") == lang
     assert page.js_errors == []

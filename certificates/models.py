@@ -10,7 +10,10 @@ from loyalty.models.tenants import key_validator
 
 class GiftCertificate(TenantModel):
     program = models.ForeignKey(
-        "loyalty.Program", on_delete=models.CASCADE, related_name="certificates"
+        "loyalty.Program",
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("program"),
     )
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
     name = models.CharField(_("name"), max_length=200)

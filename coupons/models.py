@@ -31,7 +31,10 @@ class CouponSeries(TenantModel):
         IMPORTED = "imported", _("Imported")
 
     program = models.ForeignKey(
-        "loyalty.Program", on_delete=models.CASCADE, related_name="coupon_series"
+        "loyalty.Program",
+        on_delete=models.CASCADE,
+        related_name="coupon_series",
+        verbose_name=_("program"),
     )
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
     name = models.CharField(_("name"), max_length=200)

@@ -1,10 +1,10 @@
 """Confirm a check: one transaction, rows locked in one order, stored idempotently."""
 
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
@@ -20,15 +20,33 @@ from .inputs import CheckInput
 from .results import build_result, iso, public, refusal_for_confirm
 
 
-def _advisory_lock(device_id: int, key: str):
-    """Serialise confirms that share an Idempotency-Key (PostgreSQL; SQLite's IMMEDIATE
-    transactions already serialise every writer)."""
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.blake2b(f"{device_id}:{key}".encode(), digest_size=8).digest()
-    lock_id = int.from_bytes(digest, "big", signed=True)
+def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str):
+    """Claim (device, Idempotency-Key) by inserting its record first: (record id, None).
+
+    A concurrent confirm with the same key waits on the unique index until the first one
+    commits (then sees its stored answer) or rolls back (then claims the key itself). When
+    the key was used before: (None, the stored record).
+    """
+    table = IdempotencyRecord._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        cursor.execute(
+            f"INSERT INTO {table} "
+            "(business_id, device_id, key, request_hash, status_code, body, created_at) "
+            "VALUES (%s, %s, %s, %s, 0, %s, %s) "
+            "ON CONFLICT (device_id, key) DO NOTHING RETURNING id",
+            [
+                business_id,
+                device_id,
+                key,
+                request_hash,
+                "{}",
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0], None
+    return None, IdempotencyRecord.objects.get(device_id=device_id, key=key)
 
 
 def confirm_check(
@@ -46,15 +64,18 @@ def confirm_check(
     any refusal raises a DomainError and writes nothing.
     """
     with transaction.atomic():
+        record_id = None
         if device is not None and idempotency_key:
-            _advisory_lock(device.pk, idempotency_key)
-            record = IdempotencyRecord.objects.filter(
-                device_id=device.pk, key=idempotency_key
-            ).first()
-            if record is not None:
-                if record.request_hash != request_hash:
+            record_id, stored = _claim_key(
+                business_id=point_of_sale.business_id,
+                device_id=device.pk,
+                key=idempotency_key,
+                request_hash=request_hash,
+            )
+            if stored is not None:
+                if stored.request_hash != request_hash:
                     raise IdempotencyConflict(field="Idempotency-Key")
-                return record.status_code, record.body
+                return stored.status_code, stored.body
 
         ctx = build_context(point_of_sale=point_of_sale, data=data, lock=True)
         result = run_engine(ctx)
@@ -97,15 +118,8 @@ def confirm_check(
         }
         sale.result = body
         sale.save(update_fields=["result"])
-        if device is not None and idempotency_key:
-            IdempotencyRecord.objects.create(
-                business_id=ctx.business.pk,
-                device=device,
-                key=idempotency_key,
-                request_hash=request_hash,
-                status_code=201,
-                body=body,
-            )
+        if record_id is not None:
+            IdempotencyRecord.objects.filter(pk=record_id).update(status_code=201, body=body)
     return 201, body
 
 

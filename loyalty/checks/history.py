@@ -2,11 +2,14 @@
 
 Only completed (not cancelled) sales of the program count, their positions' amounts to pay
 (after discounts, before points), and never the current check (rules.md "Periods").
+
+The query is written as SQL: building the same aggregate through the ORM (two filtered sums
+per period rule) cost several milliseconds of Python per check, more than the query itself.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
 
 from loyalty import engine
 from loyalty.models import Sale, SalePosition
@@ -21,42 +24,68 @@ GOODS_ACTIONS = frozenset(
         "issue_coupon_goods",
     }
 )
+CENT, MILLI = Decimal("0.01"), Decimal("0.001")
 
 
-def _goods_filter(rule) -> Q:
-    q = Q()
-    if rule.include_categories or rule.include_goods:
-        q &= Q(category__in=list(rule.include_categories)) | Q(code__in=list(rule.include_goods))
-    if rule.exclude_categories:
-        q &= ~Q(category__in=list(rule.exclude_categories))
-    if rule.exclude_goods:
-        q &= ~Q(code__in=list(rule.exclude_goods))
-    return q
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _rule_condition(rule, at, timezone) -> tuple[str, list]:
+    """The SQL condition (and its parameters) of the positions `rule` measures."""
+    conditions, params = [], []
+    start = engine.period_start(rule.depends_on.period, at, timezone)
+    if start is not None:
+        conditions.append("s.time >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(start))
+    if rule.action in GOODS_ACTIONS:
+        include = []
+        for column, values in (("category", rule.include_categories), ("code", rule.include_goods)):
+            if values:
+                include.append(f"p.{column} IN ({_placeholders(values)})")
+                params += sorted(values)
+        if include:
+            conditions.append("(" + " OR ".join(include) + ")")
+        for column, values in (("category", rule.exclude_categories), ("code", rule.exclude_goods)):
+            if values:
+                conditions.append(f"p.{column} NOT IN ({_placeholders(values)})")
+                params += sorted(values)
+    return (" AND ".join(conditions) or "1 = 1"), params
+
+
+def _decimal(value, exponent) -> Decimal:
+    # SQLite sums decimals as floats; PostgreSQL answers Decimal already.
+    return Decimal(str(value or 0)).quantize(exponent, ROUND_HALF_UP)
 
 
 def customer_history(*, customer_id, program_id, rules, at, timezone):
     """(has_completed_sales, {rule id: PeriodFigures}) for the period-based `rules`."""
     if customer_id is None:
         return False, {}
-    aggregates = {"sales": Count("sale_id", distinct=True)}
+    columns, params = ["COUNT(DISTINCT p.sale_id)"], []
     for rule in rules:
-        start = engine.period_start(rule.depends_on.period, at, timezone)
-        q = Q(sale__time__gte=start) if start is not None else Q()
-        if rule.action in GOODS_ACTIONS:
-            q &= _goods_filter(rule)
-        aggregates[f"a{rule.id}"] = Sum("amount_to_pay", filter=q, default=Decimal("0"))
-        aggregates[f"q{rule.id}"] = Sum("quantity", filter=q, default=Decimal("0"))
-    row = SalePosition.objects.filter(
-        sale__customer_id=customer_id,
-        sale__program_id=program_id,
-        sale__status=Sale.COMPLETED,
-        sale__time__lt=at,
-    ).aggregate(**aggregates)
+        condition, condition_params = _rule_condition(rule, at, timezone)
+        columns.append(f"COALESCE(SUM(p.amount_to_pay) FILTER (WHERE {condition}), 0)")
+        columns.append(f"COALESCE(SUM(p.quantity) FILTER (WHERE {condition}), 0)")
+        params += condition_params + condition_params
+    sql = (
+        f"SELECT {', '.join(columns)} "
+        f"FROM {SalePosition._meta.db_table} p JOIN {Sale._meta.db_table} s ON s.id = p.sale_id "
+        "WHERE s.customer_id = %s AND s.program_id = %s AND s.status = %s AND s.time < %s"
+    )
+    params += [
+        customer_id,
+        program_id,
+        Sale.COMPLETED,
+        connection.ops.adapt_datetimefield_value(at),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     figures = {
         rule.id: engine.PeriodFigures(
-            amount=Decimal(row[f"a{rule.id}"]).quantize(Decimal("0.01")),
-            quantity=Decimal(row[f"q{rule.id}"]),
+            amount=_decimal(row[1 + 2 * i], CENT), quantity=_decimal(row[2 + 2 * i], MILLI)
         )
-        for rule in rules
+        for i, rule in enumerate(rules)
     }
-    return bool(row["sales"]), figures
+    return bool(row[0]), figures

@@ -277,3 +277,44 @@ def test_ping_and_auth(till):
     bad = APIClient()
     bad.credentials(HTTP_AUTHORIZATION="Token nope")
     assert bad.get("/api/v1/terminal/ping").status_code == 401
+
+
+def test_example_4_history_threshold_over_completed_sales_only(till):
+    from coupons.models import CouponSeries
+
+    series = CouponSeries.objects.create(
+        business=till.business, program=till.program, key="free-croissant", name="Croissant",
+        top_up_amount=D("1.00"), validity_type="relative", valid_days=30,
+    )  # fmt: skip
+    till.rule(
+        key="f", action="issue_coupon_goods", value=None, include_goods=["BEANS"],
+        coupon_series=series, coupon_per="check", coupon_quantity=1,
+        depends_measure="quantity", depends_period="last_365_days",
+        thresholds=[{"from": "3", "value": "1"}],
+    )  # fmt: skip
+    ref = {"phone": "+380507770000"}
+    first = till.confirm({"customer": ref, "positions": [item(BEANS, "3")]}, key="b1").json()
+    assert first["coupons_issued"] == []  # the current check never counts
+    second = till.evaluate({"customer": ref, "positions": [item(BEANS)]}).json()
+    assert [c["series"] for c in second["coupons_issued"]] == ["free-croissant"]
+    # A cancelled sale does not count either.
+    till.client.post(f"/api/v1/terminal/checks/{first['sale']['id']}/cancel")
+    third = till.evaluate({"customer": ref, "positions": [item(BEANS)]}).json()
+    assert third["coupons_issued"] == []
+    assert {n["code"] for n in third["not_applied"]} == {"no_threshold"}
+
+
+def test_history_counts_matched_goods_amounts_over_the_period(till):
+    till.rule(
+        key="loyal", action="credit_goods_percent", value=None, include_categories=["coffee"],
+        exclude_goods=["BEANS"], depends_measure="amount", depends_period="month",
+        thresholds=[{"from": "100.00", "value": "10"}],
+    )  # fmt: skip
+    ref = {"phone": "+380507770001"}
+    # 60.00 of coffee (LATTE) and 350.00 of excluded BEANS: 60.00 counts.
+    till.confirm({"customer": ref, "positions": [item(LATTE), item(BEANS)]}, key="h1")
+    below = till.evaluate({"customer": ref, "positions": [item(LATTE)]}).json()
+    assert below["credits"] == []
+    till.confirm({"customer": ref, "positions": [item(LATTE)]}, key="h2")
+    reached = till.evaluate({"customer": ref, "positions": [item(LATTE)]}).json()
+    assert [c["amount"] for c in reached["credits"]] == ["6.00"]

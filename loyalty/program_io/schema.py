@@ -107,6 +107,10 @@ def read_document(document) -> ProgramDocument:
         raise ProgramImportError([("format", message)])
     if not isinstance(document.get("program"), dict):
         raise ProgramImportError([("program", _("A program object is required."))])
+    unstorable = list(_unstorable_texts(document, ""))
+    if unstorable:
+        message = _("Text may not contain NUL characters or unpaired surrogates.")
+        raise ProgramImportError([(path or "$", message) for path in unstorable])
     r.fields(document, "", required=("format", "program"), optional=SECTIONS)
     program = _program(r, document.get("program"), "program")
     doc = ProgramDocument(program=program)
@@ -135,6 +139,34 @@ def read_document(document) -> ProgramDocument:
     if r.errors:
         raise ProgramImportError(r.errors)
     return doc
+
+
+def _is_unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True  # PostgreSQL text and jsonb cannot hold NUL
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # lone surrogates from a JSON "\\ud800" escape
+    return False
+
+
+def _unstorable_texts(value, path):
+    """JSON paths of every string (key or value) the database could not store."""
+    if isinstance(value, str):
+        if _is_unstorable(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _is_unstorable(key):
+                # The path must print: show the bad characters escaped.
+                safe = key.encode("utf-8", "backslashreplace").decode().replace("\x00", "\\x00")
+                yield _join(path, safe)
+                continue
+            yield from _unstorable_texts(item, _join(path, str(key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _unstorable_texts(item, f"{path}[{i}]")
 
 
 class Reader:

@@ -67,3 +67,23 @@ def test_odd_values_anywhere_never_crash_the_import(replacements):
             raise Rollback
     except Rollback:
         pass
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (lambda doc: doc["program"].update(name="Coffee\x00Club"), "program.name"),
+        (lambda doc: doc["rules"][0].update(explanation="\ud800"), "rules[0].explanation"),
+        (lambda doc: doc["program"].update({"nul\x00key": 1}), "program.nul\\x00key"),
+    ],
+)
+def test_text_the_database_cannot_store_is_refused_with_its_path(mutate, path):
+    """PostgreSQL cannot store NUL characters or unpaired surrogates: a clear error, not a
+    database exception."""
+    business = Business.objects.create(name="Robust", slug="robust-text")
+    document = copy.deepcopy(load_demo())
+    mutate(document)
+    with pytest.raises(ProgramImportError) as caught:
+        import_program(document, business=business)
+    assert path in [p for p, _ in caught.value.errors]

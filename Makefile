@@ -11,7 +11,7 @@ RUFF := $(VENV)/bin/ruff
 DEV_ENV := DEBUG=1
 
 .PHONY: help install run migrate messages compilemessages static seed test test-sqlite \
-	lint fmt bench clean check-ledger
+	lint fmt bench clean check-ledger restore-drill
 
 help:
 	@echo "make run          install if needed, migrate, seed the demo, serve on 127.0.0.1:8000"
@@ -87,6 +87,10 @@ bench: $(STAMP)
 
 check-ledger: $(STAMP)
 	$(DEV_ENV) $(MANAGE) check_ledger
+
+# Backup restore drill on a throwaway PostgreSQL: dump, restore, migrate --check, ledger, row counts.
+restore-drill: $(STAMP)
+	scripts/restore_drill.sh
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis var/static var/test-media var/perkline.sqlite3*

@@ -66,6 +66,8 @@ messages: $(STAMP)
 		--ignore=tests
 
 test: $(STAMP) lint
+	@# Every model change ships with its migration.
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run --verbosity 0
 	@if grep -rqs --include='*.py' -E 'mark\.browser|pytestmark.*browser' tests; then \
 		scripts/ensure_chromium.sh; \
 	fi

@@ -67,6 +67,7 @@ messages: $(STAMP)
 
 test: $(STAMP) lint
 	@# Every model change ships with its migration.
+	@mkdir -p var
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run --verbosity 0
 	@if grep -rqs --include='*.py' -E 'mark\.browser|pytestmark.*browser' tests; then \
 		scripts/ensure_chromium.sh; \

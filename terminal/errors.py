@@ -3,7 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -74,6 +74,12 @@ def exception_handler(exc, context):
         return error_response("validation_error", exc.detail, None, 400)
     if isinstance(exc, exceptions.APIException):
         return error_response("error", exc.detail, None, exc.status_code)
+    if isinstance(exc, DataError):
+        # Input the database cannot store (a NUL byte, an out-of-range number) that slipped
+        # past the serializers: the client's mistake, not a server failure.
+        return error_response(
+            "validation_error", "The request holds a value that cannot be stored.", None, 400
+        )
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.warning("database unavailable: %s", exc)
         return error_response(

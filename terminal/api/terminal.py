@@ -140,6 +140,9 @@ class CustomerLookupView(TerminalView):
         card = request.query_params.get("card", "").strip()
         if not phone and not card:
             raise ValidationFailed("Give phone or card.", field="phone")
+        for name, value in (("phone", phone), ("card", card)):
+            if not value.isprintable() or len(value) > 80:
+                raise ValidationFailed("Not a valid value.", field=name)
         pos = self.point_of_sale
         customer = customer_services.find_customer(
             business=pos.business, phone=phone or None, card=card or None

@@ -318,3 +318,22 @@ def test_history_counts_matched_goods_amounts_over_the_period(till):
     till.confirm({"customer": ref, "positions": [item(LATTE)]}, key="h2")
     reached = till.evaluate({"customer": ref, "positions": [item(LATTE)]}).json()
     assert [c["amount"] for c in reached["credits"]] == ["6.00"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/terminal/customers/lookup?card=AB%00C",
+        "/api/v1/terminal/customers/lookup?phone=%00",
+    ],
+)
+def test_unstorable_characters_are_a_validation_error(till, path):
+    response = till.client.get(path)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_nul_in_a_coupon_code_is_not_a_server_error(till):
+    response = till.client.get("/api/v1/terminal/coupons/AB%00CD")
+    assert response.status_code in (400, 404)
+    assert "error" in response.json()

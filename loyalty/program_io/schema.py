@@ -629,7 +629,7 @@ def _reward(r, value, path):
     obj = r.fields(value, path, optional=("rule", "top_up"))
     if obj is None:
         return none, None
-    if len(obj) != 1:
+    if len(obj) != 1 or not ({"rule", "top_up"} & set(obj)):
         r.error(path, _('A reward is either {"rule": key} or {"top_up": {...}}.'))
         return none, None
     if "rule" in obj:

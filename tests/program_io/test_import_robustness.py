@@ -1,6 +1,7 @@
 """Whatever a document holds, import answers with a ProgramImportError or succeeds."""
 
 import copy
+import os
 
 import pytest
 from django.db import transaction
@@ -44,7 +45,11 @@ class Rollback(Exception):
     pass
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.lists(st.tuples(st.sampled_from(PATHS), ODD_VALUES), min_size=1, max_size=3))
 def test_odd_values_anywhere_never_crash_the_import(replacements):
     doc = copy.deepcopy(DEMO)
@@ -87,3 +92,13 @@ def test_text_the_database_cannot_store_is_refused_with_its_path(mutate, path):
     with pytest.raises(ProgramImportError) as caught:
         import_program(document, business=business)
     assert path in [p for p, _ in caught.value.errors]
+
+
+@pytest.mark.django_db
+def test_a_reward_with_an_unknown_key_is_an_error_not_a_crash():
+    business = Business.objects.create(name="Robust", slug="robust-reward")
+    document = copy.deepcopy(load_demo())
+    document["coupon_series"][0]["reward"] = {"": 0}
+    with pytest.raises(ProgramImportError) as caught:
+        import_program(document, business=business)
+    assert any(path.startswith("coupon_series[0].reward") for path, _ in caught.value.errors)

@@ -2,6 +2,7 @@
 documented shape."""
 
 import json
+import os
 
 import hypothesis
 import pytest
@@ -63,7 +64,7 @@ def test_no_server_errors_and_documented_error_shape(kind, settings):
 
         @given(case=operation.as_strategy())
         @hypothesis.settings(
-            max_examples=25,
+            max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,

@@ -331,48 +331,26 @@ def redeem_coupon(
     reason = coupon_refusal(coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at)
     if reason:
         raise refusal(reason)
-    allowed = Q(state=S.FREE)
-    updates = {
-        "state": S.REDEEMED,
-        "state_before_redeem": F("state"),
-        "redeemed_at": at,
-        "redeemed_sale": sale,
-    }
-    if customer is not None:
-        allowed |= Q(state=S.IN_WALLET, customer_id=customer.pk)
-        updates["customer"] = customer
-    with transaction.atomic():
-        won = Coupon.objects.filter(pk=coupon.pk, is_stock=False).filter(allowed).update(**updates)
-        coupon.refresh_from_db(
-            fields=[
-                "state",
-                "state_before_redeem",
-                "customer",
-                "redeemed_at",
-                "redeemed_sale",
-                "valid_from",
-                "valid_to",
-                "giver",
-            ]
-        )
-        if not won:
-            reason = coupon_refusal(
-                coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at
-            )
-            raise refusal(reason or "coupon_already_redeemed")
-        _event(
-            coupon,
-            coupon.state_before_redeem,
-            S.REDEEMED,
+    try:
+        redeem_coupons(
+            coupons=[coupon],
             at=at,
+            customer=customer,
+            sale=sale,
+            point_of_sale=point_of_sale,
             actor_kind=actor_kind,
             actor=actor,
             staff=staff,
-            customer=coupon.customer_id,
-            point_of_sale=point_of_sale,
-            sale=sale,
-        ).save()
-        credit_referral_reward(coupon=coupon, at=at, sale=sale, staff=staff)
+        )
+    except DomainError as exc:
+        if exc.code != "coupon_already_redeemed":
+            raise
+        # Lost a race: say what the coupon is now (redeemed, expired, ...).
+        coupon.refresh_from_db(fields=["state", "customer", "valid_from", "valid_to"])
+        reason = coupon_refusal(
+            coupon=coupon, customer=customer, point_of_sale=point_of_sale, at=at
+        )
+        raise refusal(reason or "coupon_already_redeemed") from exc
     return coupon
 
 

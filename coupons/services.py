@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from customers.models import LedgerEntry
 from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
 
+from . import fresh_codes
 from .codes import generate_codes
 from .models import Coupon, CouponEvent, CouponSeries, PromotionChannel
 from .selectors import (
@@ -225,29 +226,40 @@ def issue_coupons(
         valid_from, valid_to = window_on_issue(series, at=at)
         fields = {"state": S.FREE}
     fields.update(valid_from=valid_from, valid_to=valid_to, issued_at=at, issued_by_sale=sale)
+    event = {
+        "to_state": fields["state"],
+        "at": at,
+        "actor_kind": actor_kind,
+        "actor": str(actor or "")[:120],
+        "staff_id": getattr(staff, "pk", None),
+        "customer_id": getattr(customer, "pk", None),
+        "point_of_sale_id": getattr(point_of_sale, "pk", None),
+        "sale_id": getattr(sale, "pk", None),
+    }
     # savepoint=False for a caller whose whole transaction fails with a refusal anyway.
     with transaction.atomic(savepoint=savepoint):
-        if not _reserve(series, quantity):
-            raise refusal("coupon_series_exhausted")
-        if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
-            coupons = _make_coupons(series, quantity, fields)
+        if fresh_codes.supported(series):
+            # the reservation, the coupons and their events in one statement
+            coupons = fresh_codes.issue(series, quantity, fields, event)
+            if coupons is None:
+                raise refusal("coupon_series_exhausted")
         else:
-            coupons = _take_stock(series, quantity, fields)
-        CouponEvent.objects.bulk_create(
-            _event(
-                c,
-                "",
-                c.state,
-                at=at,
-                actor_kind=actor_kind,
-                actor=actor,
-                staff=staff,
-                customer=customer,
-                point_of_sale=point_of_sale,
-                sale=sale,
+            if not _reserve(series, quantity):
+                raise refusal("coupon_series_exhausted")
+            if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
+                coupons = _make_coupons(series, quantity, fields)
+            else:
+                coupons = _take_stock(series, quantity, fields)
+            CouponEvent.objects.bulk_create(
+                CouponEvent(
+                    business_id=c.business_id,
+                    coupon_id=c.pk,
+                    series_id=c.series_id,
+                    from_state="",
+                    **event,
+                )
+                for c in coupons
             )
-            for c in coupons
-        )
         if notify and customer is not None:
             _notify_issued(customer, series, coupons)
     return coupons

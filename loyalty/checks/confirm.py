@@ -11,9 +11,10 @@ from coupons.models import CouponSeries
 from customers import ledger
 from customers.services import get_or_register_by_phone
 from loyalty.errors import IdempotencyConflict
-from loyalty.models import Sale, SalePosition, SaleRule
+from loyalty.models import Sale
 from terminal.models import IdempotencyRecord
 
+from . import store
 from .context import build_context
 from .evaluate import run_engine, top_ups_of
 from .inputs import CheckInput
@@ -21,19 +22,21 @@ from .results import build_result, iso, public, refusal_for_confirm
 
 
 def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str):
-    """Claim (device, Idempotency-Key) by inserting its record first: (record id, None).
+    """Claim (device, Idempotency-Key) by inserting its record first: (record id, sale id,
+    None), the sale id drawn in the same statement on PostgreSQL (see store.py).
 
     A concurrent confirm with the same key waits on the unique index until the first one
     commits (then sees its stored answer) or rolls back (then claims the key itself). When
-    the key was used before: (None, the stored record).
+    the key was used before: (None, None, the stored record).
     """
     table = IdempotencyRecord._meta.db_table
+    sale_id = f", {store.sale_id_sql()}" if store.one_statement() else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "
             "(business_id, device_id, key, request_hash, status_code, body, created_at) "
             "VALUES (%s, %s, %s, %s, 0, %s, %s) "
-            "ON CONFLICT (device_id, key) DO NOTHING RETURNING id",
+            f"ON CONFLICT (device_id, key) DO NOTHING RETURNING id{sale_id}",
             [
                 business_id,
                 device_id,
@@ -45,8 +48,8 @@ def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str)
         )
         row = cursor.fetchone()
     if row is not None:
-        return row[0], None
-    return None, IdempotencyRecord.objects.get(device_id=device_id, key=key)
+        return row[0], (row[1] if sale_id else None), None
+    return None, None, IdempotencyRecord.objects.get(device_id=device_id, key=key)
 
 
 def confirm_check(
@@ -64,9 +67,9 @@ def confirm_check(
     any refusal raises a DomainError and writes nothing.
     """
     with transaction.atomic():
-        record_id = None
+        record_id = sale_id = None
         if device is not None and idempotency_key:
-            record_id, stored = _claim_key(
+            record_id, sale_id, stored = _claim_key(
                 business_id=point_of_sale.business_id,
                 device_id=device.pk,
                 key=idempotency_key,
@@ -91,7 +94,10 @@ def confirm_check(
             )
             body["customer"]["id"] = customer.pk
         at = ctx.at
-        sale = Sale.objects.create(
+        if store.one_statement() and sale_id is None:
+            sale_id = store.next_sale_id()
+        sale = Sale(
+            pk=sale_id,
             business_id=ctx.business.pk,
             program_id=ctx.program.pk,
             point_of_sale_id=point_of_sale.pk,
@@ -105,8 +111,10 @@ def confirm_check(
             amount_to_pay=result.amount_to_pay,
             points_paid=result.points_paid,
             money_to_pay=result.money_to_pay,
+            created_at=timezone.now(),
         )
-        _write_lines(sale, ctx, data, result)
+        if not store.one_statement():
+            sale.save(force_insert=True)
         _move_points(sale, customer, ctx, result, top_ups, at)
         _redeem_coupons(sale, customer, ctx, device, staff, at)
         body["coupons_issued"] = _issue_coupons(sale, customer, ctx, result, device, at)
@@ -117,48 +125,13 @@ def confirm_check(
             "created_at": iso(sale.created_at),
         }
         sale.result = body
-        sale.save(update_fields=["result"])
-        if record_id is not None:
-            IdempotencyRecord.objects.filter(pk=record_id).update(status_code=201, body=body)
+        store.write_sale(
+            sale=sale,
+            positions=store.position_rows(data, result),
+            rules=store.rule_rows(result),
+            record_id=record_id,
+        )
     return 201, body
-
-
-def _write_lines(sale, ctx, data, result):
-    business_id = ctx.business.pk
-    SalePosition.objects.bulk_create(
-        [
-            SalePosition(
-                business_id=business_id,
-                sale=sale,
-                index=i,
-                code=given.code,
-                title=given.title,
-                category=given.category,
-                price=given.price,
-                quantity=given.quantity,
-                amount=line.amount,
-                discount=line.discount,
-                amount_to_pay=line.amount_to_pay,
-            )
-            for i, (given, line) in enumerate(zip(data.positions, result.positions, strict=True))
-        ]
-    )
-    SaleRule.objects.bulk_create(
-        [
-            SaleRule(
-                business_id=business_id,
-                sale=sale,
-                rule_id=applied.rule_id,
-                rule_key=applied.key,
-                order=order,
-                discount=applied.discount,
-                credit=applied.credit,
-                coupons=applied.coupons,
-                coupon_code=applied.coupon_ref or "",
-            )
-            for order, applied in enumerate(result.applied_rules)
-        ]
-    )
 
 
 def _move_points(sale, customer, ctx, result, top_ups, at):

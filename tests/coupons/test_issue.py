@@ -64,6 +64,7 @@ def test_inventory_is_respected_exactly(program):
         issue_coupons(series=series, quantity=1, at=T0)
     series.refresh_from_db()
     assert series.issued_count == 5 == Coupon.objects.filter(series=series).count()
+    assert CouponEvent.objects.filter(series=series).count() == 5  # none for the refusals
 
 
 def test_archived_series_issues_nothing(program):
@@ -110,9 +111,14 @@ def test_customer_of_another_business_is_not_found(series):
 def test_code_collision_is_drawn_again(series, monkeypatch):
     [first] = issue_coupons(series=series, quantity=1, at=T0)
     draws = iter([[(first.code, first.code_norm)], [("CR-NEWC-ODE2-34", "CRNEWCODE234")]])
+    # the ORM path (SQLite) and the one-statement path (PostgreSQL) draw codes the same way
     monkeypatch.setattr("coupons.services.generate_codes", lambda s, n: next(draws))
+    monkeypatch.setattr("coupons.fresh_codes.generate_codes", lambda s, n: next(draws))
     [second] = issue_coupons(series=series, quantity=1, at=T0)
     assert second.code == "CR-NEWC-ODE2-34"
+    assert Coupon.objects.get(pk=second.pk).code == "CR-NEWC-ODE2-34"
+    assert CouponEvent.objects.filter(coupon=second, to_state=S.FREE).count() == 1
+    assert CouponEvent.objects.filter(series=series).count() == 2  # none for the collision
     series.refresh_from_db()
     assert series.issued_count == 2
 

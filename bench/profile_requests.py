@@ -1,0 +1,142 @@
+"""Where a terminal request's time goes, in process: the load bench's program and bodies
+sent through Django's test client on the database of DATABASE_URL, without the network
+and gunicorn. Prints milliseconds and queries per request; with --profile, cProfile's
+top functions; with --queries, the SQL of one request.
+
+    scripts/pg_test.sh .venv/bin/python bench/profile_requests.py confirm [--profile|--queries]
+
+Scenarios: ping, evaluate, confirm, lookup.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _load_server as srv  # noqa: E402
+from _load_program import check_body, phones  # noqa: E402
+
+API = "/api/v1/terminal"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["ping", "evaluate", "confirm", "lookup"])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--queries", action="store_true")
+    parser.add_argument("--query-times", action="store_true")
+    args = parser.parse_args()
+
+    env = srv.server_env(os.environ["DATABASE_URL"], ALLOWED_HOSTS="testserver")
+    key = srv.seed(env)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    numbers = phones(200)
+    for phone in numbers[:50]:
+        client.post(f"{API}/customers", {"phone": phone}, content_type="application/json")
+    rnd = random.Random(1)
+    bodies = [
+        check_body(rnd, phone=numbers[i % 50] if i % 2 else None)
+        for i in range(args.requests + 50)
+    ]
+    serial = iter(range(10**9))
+
+    def send(body):
+        if args.scenario == "ping":
+            return client.get(f"{API}/ping")
+        if args.scenario == "lookup":
+            return client.get(f"{API}/customers/lookup", {"phone": numbers[next(serial) % 50]})
+        if args.scenario == "evaluate":
+            return client.post(f"{API}/checks/evaluate", body, content_type="application/json")
+        return client.post(
+            f"{API}/checks", body, content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"profile-{next(serial)}",
+        )  # fmt: skip
+
+    for body in bodies[:50]:  # warm caches (compiled rule set, connections)
+        answer = send(body)
+        assert answer.status_code in (200, 201), answer.content[:300]
+    if args.queries:
+        with CaptureQueriesContext(connection) as captured:
+            send(bodies[50])
+        for query in captured.captured_queries:
+            print(f"{query['time']:>6} {query['sql'][:160]}")
+        print(f"{len(captured.captured_queries)} queries")
+        return 0
+    if args.query_times:
+        return query_times(args, send, bodies[50:])
+    profiler = cProfile.Profile() if args.profile else None
+    times, counts = [], []
+    for body in bodies[50:]:
+        with CaptureQueriesContext(connection) as captured:
+            if profiler:
+                profiler.enable()
+            start = time.perf_counter()
+            send(body)
+            times.append(time.perf_counter() - start)
+            if profiler:
+                profiler.disable()
+        counts.append(len(captured.captured_queries))
+    print(
+        f"{args.scenario}: median {statistics.median(times) * 1000:.2f} ms, mean "
+        f"{statistics.mean(times) * 1000:.2f} ms, queries {min(counts)}-{max(counts)}"
+        f"{' (under cProfile)' if profiler else ''}"
+    )
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(60)
+    return 0
+
+
+def query_times(args, send, bodies) -> int:
+    """Mean wall time of each statement kind (its first 60 characters) per request."""
+    from collections import defaultdict
+
+    from django.db import connection
+
+    spent: dict[str, list[float]] = defaultdict(list)
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[sql[:60]].append(time.perf_counter() - start)
+
+    total = 0.0
+    with connection.execute_wrapper(timed):
+        for body in bodies:
+            start = time.perf_counter()
+            send(body)
+            total += time.perf_counter() - start
+    count = len(bodies)
+    in_sql = sum(sum(v) for v in spent.values())
+    print(f"{args.scenario}: {total / count * 1000:.2f} ms a request, in SQL "
+          f"{in_sql / count * 1000:.2f} ms")
+    for sql, values in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
+        print(f"{sum(values) / count * 1000:7.3f} ms/req {len(values) / count:5.2f}x "
+              f"{sum(values) / len(values) * 1000:6.3f} ms  {sql}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,6 @@ Scenarios: ping, evaluate, confirm, lookup.
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import random
@@ -54,8 +53,7 @@ def main() -> int:
         client.post(f"{API}/customers", {"phone": phone}, content_type="application/json")
     rnd = random.Random(1)
     bodies = [
-        check_body(rnd, phone=numbers[i % 50] if i % 2 else None)
-        for i in range(args.requests + 50)
+        check_body(rnd, phone=numbers[i % 50] if i % 2 else None) for i in range(args.requests + 50)
     ]
     serial = iter(range(10**9))
 
@@ -130,11 +128,15 @@ def query_times(args, send, bodies) -> int:
             total += time.perf_counter() - start
     count = len(bodies)
     in_sql = sum(sum(v) for v in spent.values())
-    print(f"{args.scenario}: {total / count * 1000:.2f} ms a request, in SQL "
-          f"{in_sql / count * 1000:.2f} ms")
+    print(
+        f"{args.scenario}: {total / count * 1000:.2f} ms a request, in SQL "
+        f"{in_sql / count * 1000:.2f} ms"
+    )
     for sql, values in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
-        print(f"{sum(values) / count * 1000:7.3f} ms/req {len(values) / count:5.2f}x "
-              f"{sum(values) / len(values) * 1000:6.3f} ms  {sql}")
+        print(
+            f"{sum(values) / count * 1000:7.3f} ms/req {len(values) / count:5.2f}x "
+            f"{sum(values) / len(values) * 1000:6.3f} ms  {sql}"
+        )
     return 0
 
 

@@ -4,12 +4,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .ledger import ZERO, active_lots_q, money, pending_lots_q
-from .models import Account, Enrolment, LedgerEntry, Lot
+from .models import Account, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
 
 
 def _zeros() -> dict[str, Decimal]:
@@ -44,6 +45,66 @@ def balances(*, customer, program, at=None) -> dict[str, dict[str, Decimal]]:
             "expiring_soon": money(row["expiring_soon"] or ZERO),
         }
     return result
+
+
+def customer_for_check(
+    *, business_id: int, program_id: int, at, lock: bool = False, **lookup
+) -> Customer | None:
+    """The customer found by one `lookup` (id=, card_code= or phone=) in the business, with
+    `program_category` (their category's key in the program, or None) and
+    `spendable_bonus` (what `spendable_points` answers) read in the same query.
+
+    Every check asks for these three; written as SQL because building it through the ORM
+    cost a millisecond of Python per check (docs/benchmarks.md, P2). `lock` locks the
+    customer's row for the caller's transaction.
+    """
+    [(column, value)] = lookup.items()
+    if column not in ("id", "card_code", "phone"):
+        raise ValueError(f"not a customer look-up: {column}")
+    if connection.vendor != "postgresql":
+        return _customer_for_check_orm(business_id, program_id, at, lock, column, value)
+    tables = {
+        model.__name__: model._meta.db_table
+        for model in (Customer, Enrolment, CustomerCategory, Account, Lot)
+    }
+    sql = f"""
+        SELECT c.*,
+            (SELECT k.key FROM {tables["Enrolment"]} e
+                JOIN {tables["CustomerCategory"]} k ON k.id = e.category_id
+                WHERE e.customer_id = c.id AND e.program_id = %s LIMIT 1) AS program_category,
+            (SELECT COALESCE(SUM(l.remaining) FILTER (
+                    WHERE (l.activates_at IS NULL OR l.activates_at <= %s)
+                    AND (l.expires_at IS NULL OR l.expires_at > %s)), 0) - MIN(a.debt)
+                FROM {tables["Account"]} a LEFT JOIN {tables["Lot"]} l ON l.account_id = a.id
+                WHERE a.customer_id = c.id AND a.program_id = %s AND a.key = %s
+            ) AS spendable_bonus
+        FROM {tables["Customer"]} c
+        WHERE c.business_id = %s AND c.{column} = %s
+        {"FOR UPDATE OF c" if lock else ""}
+    """
+    params = [program_id, at, at, program_id, Account.BONUS, business_id, value]
+    found = list(Customer.objects.raw(sql, params))
+    if not found:
+        return None
+    customer = found[0]
+    customer.spendable_bonus = money(customer.spendable_bonus or ZERO)
+    return customer
+
+
+def _customer_for_check_orm(business_id, program_id, at, lock, column, value):
+    qs = Customer.objects.filter(business_id=business_id, **{column: value}).annotate(
+        program_category=Subquery(
+            Enrolment.objects.filter(customer=OuterRef("pk"), program_id=program_id).values(
+                "category__key"
+            )[:1]
+        )
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    customer = qs.first()
+    if customer is not None:
+        customer.spendable_bonus = spendable_points(customer=customer, program=program_id, at=at)
+    return customer
 
 
 def spendable_points(*, customer, program, at=None) -> Decimal:

@@ -33,3 +33,14 @@ def insert_sql(table: str, columns, *, where: str = "", suffix: str = "") -> str
         f"INSERT INTO {qn(table)} ({names}) SELECT {names} "
         f"FROM json_populate_recordset(NULL::{qn(table)}, %s){where}{suffix}"
     )
+
+
+def model_columns(model, *, exclude=()) -> list:
+    """The concrete fields of `model` but its primary key (and `exclude`, by column)."""
+    return [
+        f for f in model._meta.concrete_fields if not f.primary_key and f.column not in exclude
+    ]
+
+
+def model_row(obj, fields) -> dict:
+    return {f.column: getattr(obj, f.attname) for f in fields}

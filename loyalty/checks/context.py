@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from coupons import services as coupon_services
 from coupons.codes import normalize_code
 from coupons.models import Coupon
 from customers import selectors as customer_selectors
-from customers.models import Customer, Enrolment
+from customers.models import Customer
 from customers.phones import normalize_phone
 from customers.services import normalize_card
 from loyalty import engine
@@ -65,28 +64,29 @@ def check_time(value):
     return value
 
 
-def resolve_customer(*, business, program, ref: dict | None, lock: bool = False):
-    """(customer or None, unknown phone to register or "")."""
+def resolve_customer(*, business, program, ref: dict | None, at=None, lock: bool = False):
+    """(customer or None, unknown phone to register or ""); the customer comes with
+    `program_category` and `spendable_bonus` (customers.selectors.customer_for_check)."""
     if not ref:
         return None, ""
-    # The customer's category in this program comes along in the same query.
-    qs = Customer.objects.filter(business_id=business.pk).annotate(
-        program_category=Subquery(
-            Enrolment.objects.filter(customer=OuterRef("pk"), program_id=program.pk).values(
-                "category__key"
-            )[:1]
+
+    def find(**lookup):
+        return customer_selectors.customer_for_check(
+            business_id=business.pk,
+            program_id=program.pk,
+            at=at or dj_timezone.now(),
+            lock=lock,
+            **lookup,
         )
-    )
-    if lock:
-        qs = qs.select_for_update(of=("self",))
+
     if ref.get("id") is not None:
-        customer = qs.filter(pk=ref["id"]).first()
+        customer = find(id=ref["id"])
         if customer is None:
             raise NotFound(_("No such customer."), field="customer.id")
         return customer, ""
     if ref.get("card"):
         card = normalize_card(ref["card"])
-        customer = qs.filter(card_code=card).first()
+        customer = find(card_code=card)
         if customer is None:
             raise NotFound(_("No customer with this card."), field="customer.card")
         return customer, ""
@@ -96,7 +96,7 @@ def resolve_customer(*, business, program, ref: dict | None, lock: bool = False)
         except ValidationFailed as exc:
             exc.field = "customer.phone"
             raise
-        customer = qs.filter(phone=phone).first()
+        customer = find(phone=phone)
         if customer is not None:
             return customer, ""
         if program.auto_register:
@@ -111,7 +111,7 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
     at = check_time(data.time)
     compiled = load_program_rules(program)
     customer, new_phone = resolve_customer(
-        business=business, program=program, ref=data.customer, lock=lock
+        business=business, program=program, ref=data.customer, at=at, lock=lock
     )
     identified = customer is not None or bool(new_phone)
 
@@ -121,7 +121,7 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
     history = {}
     if customer is not None:
         category_key = customer.program_category
-        spendable = customer_selectors.spendable_points(customer=customer, program=program, at=at)
+        spendable = customer.spendable_bonus
         history_rules = engine.history_rules(compiled.ruleset)
         has_sales, history = customer_history(
             customer_id=customer.pk,

@@ -38,7 +38,7 @@ def test_get_account_creates_once(customer, program):
 
 
 def test_get_account_locked_inside_transaction(customer, program):
-    from django.db import connection, transaction
+    from django.db import transaction
 
     with transaction.atomic():
         account = ledger.get_account(customer=customer, program=program, key="special", lock=True)

@@ -37,9 +37,7 @@ def insert_sql(table: str, columns, *, where: str = "", suffix: str = "") -> str
 
 def model_columns(model, *, exclude=()) -> list:
     """The concrete fields of `model` but its primary key (and `exclude`, by column)."""
-    return [
-        f for f in model._meta.concrete_fields if not f.primary_key and f.column not in exclude
-    ]
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in exclude]
 
 
 def model_row(obj, fields) -> dict:

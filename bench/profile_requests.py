@@ -34,6 +34,12 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--query-times", action="store_true")
+    parser.add_argument(
+        "--pg-stats",
+        action="store_true",
+        help="the server's time per statement (pg_stat_statements; run with PG_TEST_OPTIONS="
+        '"-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on")',
+    )
     args = parser.parse_args()
 
     env = srv.server_env(os.environ["DATABASE_URL"], ALLOWED_HOSTS="testserver")
@@ -81,6 +87,8 @@ def main() -> int:
         return 0
     if args.query_times:
         return query_times(args, send, bodies[50:])
+    if args.pg_stats:
+        return pg_stats(args, send, bodies[50:])
     profiler = cProfile.Profile() if args.profile else None
     times, counts = [], []
     for body in bodies[50:]:
@@ -137,6 +145,35 @@ def query_times(args, send, bodies) -> int:
             f"{sum(values) / count * 1000:7.3f} ms/req {len(values) / count:5.2f}x "
             f"{sum(values) / len(values) * 1000:6.3f} ms  {sql}"
         )
+    return 0
+
+
+def pg_stats(args, send, bodies) -> int:
+    """PostgreSQL's own planning and execution time per statement, per request."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        cursor.execute("SELECT pg_stat_statements_reset()")
+    for body in bodies:
+        send(body)
+    count = len(bodies)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT total_plan_time, total_exec_time, calls, query FROM pg_stat_statements "
+            "WHERE query NOT LIKE '%%pg_stat_statements%%' "
+            "ORDER BY total_plan_time + total_exec_time DESC"
+        )
+        rows = cursor.fetchall()
+    plan = sum(r[0] for r in rows) / count
+    execute = sum(r[1] for r in rows) / count
+    print(
+        f"{args.scenario}: server time a request: planning {plan:.3f} ms, executing "
+        f"{execute:.3f} ms (statements of the whole run, ms per request)"
+    )
+    for plan_ms, exec_ms, calls, query in rows[:25]:
+        text = " ".join(query.split())[:90]
+        print(f"{plan_ms / count:7.3f} {exec_ms / count:7.3f} {calls / count:5.2f}x  {text}")
     return 0
 
 

@@ -49,10 +49,11 @@ as_pg "$PGBIN/initdb" -D "$TMP/data" -U postgres --auth=trust -E UTF8 --locale=C
     >"$TMP/initdb.log" 2>&1 || { cat "$TMP/initdb.log" >&2; exit 1; }
 
 # Durability is pointless for a throwaway cluster; the concurrency tests open ~100
-# connections per pytest worker, hence max_connections.
+# connections per pytest worker, hence max_connections. PG_TEST_OPTIONS adds server options
+# (bench/profile_requests.py --pg-stats needs pg_stat_statements preloaded).
 as_pg "$PGBIN/pg_ctl" -D "$TMP/data" -l "$TMP/server.log" -w -t 60 start -o \
     "-p $PORT -k $TMP -c listen_addresses=127.0.0.1 -c max_connections=400 \
-     -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
+     -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_TEST_OPTIONS:-}" >/dev/null \
     || { cat "$TMP/server.log" >&2; exit 1; }
 
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB_NAME"

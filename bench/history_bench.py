@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import random
 import statistics
@@ -518,10 +519,12 @@ def main() -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
     os.environ["Q_SYNC"] = "0"  # the in-process confirm queues its message, does not send it
+    os.environ["PERKLINE_THROTTLE_CODES"] = env["PERKLINE_THROTTLE_CODES"]
     sys.path.insert(0, str(srv.ROOT))
     import django
 
     django.setup()
+    logging.getLogger("django-q").setLevel(logging.WARNING)  # "Enqueued ..." per confirm
     from django.db import connection
 
     from customers.models import CustomerCategory

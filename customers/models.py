@@ -144,7 +144,10 @@ class LedgerEntry(TenantModel):
         TOP_UP = "top_up", _("Top-up")
         ADJUSTMENT = "adjustment", _("Adjustment")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    # indexed by entry_account_time (account, created_at)
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     amount = models.DecimalField(**MONEY)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     sale = models.ForeignKey(
@@ -178,7 +181,10 @@ class LedgerEntry(TenantModel):
 class Lot(TenantModel):
     """What is left of one credit: spending takes the lots that expire first."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="lots")
+    # indexed by lot_account_expiry (account, expires_at)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="lots", db_index=False
+    )
     entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="lot")
     amount = models.DecimalField(**MONEY)
     remaining = models.DecimalField(**MONEY)

@@ -32,7 +32,8 @@ class Device(TenantModel):
 class IdempotencyRecord(TenantModel):
     """A confirm's answer, kept per device and key so a retry gets the same answer."""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    # indexed by idempotency_unique (device, key)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()

@@ -11,7 +11,7 @@ RUFF := $(VENV)/bin/ruff
 DEV_ENV := DEBUG=1
 
 .PHONY: help install run migrate messages compilemessages static seed test test-sqlite \
-	lint fmt bench clean check-ledger restore-drill
+	lint fmt bench bench-history clean check-ledger restore-drill
 
 help:
 	@echo "make run          install if needed, migrate, seed the demo, serve on 127.0.0.1:8000"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint | fmt   ruff check and format check | ruff fix and format"
 	@echo "make messages     update locale/uk .po files; make compilemessages builds .mo"
 	@echo "make bench        run the benchmarks in bench/"
+	@echo "make bench-history  P7: the check path with 1M customers and 5M sales (20 min)"
 	@echo "make clean        remove caches, collected static files and the dev database"
 
 # Reinstalled when pyproject.toml changes.
@@ -101,6 +102,10 @@ clean:
 
 # R5 fault tests (tests/faults) on a throwaway PostgreSQL: workers killed, database restarted.
 .PHONY: fault-tests scale-demo
+# quality.md P7: a million customers and five million sales loaded in bulk (about 20 min).
+bench-history: $(STAMP)
+	scripts/pg_test.sh $(PY) bench/history_bench.py
+
 fault-tests: $(STAMP)
 	scripts/fault_tests.sh
 

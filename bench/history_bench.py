@@ -14,7 +14,12 @@ slowest), row counts and `check_ledger`. Figures are reported, never asserted (e
 Environment: DATABASE_URL (PostgreSQL; required), HIST_CUSTOMERS (1,000,000), HIST_SALES
 (5,000,000), HIST_SECONDS (20 a scenario), HIST_CLIENTS (16), HIST_RULES_PER_SALE (20
 applied-rule rows a sale), HIST_ANONYMOUS (0.2: share of anonymous sales), HIST_EXPLAIN
-(1: print the loaded database's slowest queries and their plans), HIST_EXPLAIN_MS (5).
+(1: print the loaded database's slowest queries and their plans), HIST_EXPLAIN_MS (5),
+HIST_ATTEMPTS (3) and HIST_OTHER_MAX (15: a scenario during which other processes took more
+than this % of the CPU is run again, the least disturbed run kept), HIST_WHATIF (0; 1: at
+the end, create the indexes the findings suggest in this throwaway database and time the
+search again). Full scale takes about 20 minutes and 22 GB; `make bench` (run_benches.sh)
+skips it.
 
 The 200 customers the load generator identifies (bench/_load_program.phones) and 200 more
 that only `customers/lookup` asks for get 20-50 past sales each. Lookup has its own pool
@@ -199,7 +204,10 @@ def run_scenario(port, token, scenario, seconds, clients, workers=(), pg_port=No
     return result
 
 
-def measure_http(env, token, seconds, clients, pg_port, label) -> dict:
+def measure_http(env, token, seconds, clients, pg_port, label, attempts=3, other_max=15) -> dict:
+    """Every scenario for `seconds`; a run in which other processes took more than
+    `other_max`% of the machine is repeated (up to `attempts` runs, 30 s apart) and the least
+    disturbed one is kept: the fresh and loaded figures are minutes apart on a shared machine."""
     port = srv.free_port()
     log = Path(tempfile.gettempdir()) / f"history-bench-gunicorn-{port}.log"
     server = srv.start_gunicorn(env, port, log=log)
@@ -209,20 +217,27 @@ def measure_http(env, token, seconds, clients, pg_port, label) -> dict:
             run_scenario(port, token, scenario, min(3.0, seconds), clients)
         workers = srv.worker_pids(server.pid)
         for scenario in SCENARIOS:
-            results[scenario] = r = run_scenario(
-                port, token, scenario, seconds, clients, workers, pg_port
-            )
-            cpu = r["cpu"]
-            print(
-                f"  {label:<8}{scenario:<9}{r['rate']:>8.1f}/s  p50 {r['p50_ms']:6.1f} ms  "
-                f"p99 {r['p99_ms']:6.1f} ms  {r['cpu_ms']:5.1f} CPU ms/req  "
-                f"{r['statuses']} {r['errors'] or ''}  CPU: "
-                f"busy {cpu['busy']}% = workers {cpu['workers']}% + client {cpu['client']}% "
-                f"+ PostgreSQL {cpu['postgres']}% + other {cpu['rest']}%",
-                flush=True,
-            )
-            for sample in r["error_samples"]:
-                print(f"    error answer: {sample}")
+            for attempt in range(1, attempts + 1):
+                r = run_scenario(port, token, scenario, seconds, clients, workers, pg_port)
+                r["attempt"] = attempt
+                cpu = r["cpu"]
+                again = cpu["rest"] > other_max and attempt < attempts
+                print(
+                    f"  {label:<8}{scenario:<9}{r['rate']:>8.1f}/s  p50 {r['p50_ms']:6.1f} ms  "
+                    f"p99 {r['p99_ms']:6.1f} ms  {r['cpu_ms']:5.1f} CPU ms/req  "
+                    f"{r['statuses']} {r['errors'] or ''}  CPU: "
+                    f"busy {cpu['busy']}% = workers {cpu['workers']}% + client {cpu['client']}% "
+                    f"+ PostgreSQL {cpu['postgres']}% + other {cpu['rest']}%"
+                    + (f"  (other > {other_max}%: again in 30 s)" if again else ""),
+                    flush=True,
+                )
+                for sample in r["error_samples"]:
+                    print(f"    error answer: {sample}")
+                if scenario not in results or cpu["rest"] < results[scenario]["cpu"]["rest"]:
+                    results[scenario] = r
+                if not again:
+                    break
+                time.sleep(30)
     finally:
         srv.stop(server)
     return results
@@ -497,6 +512,8 @@ def main() -> int:
     explain = os.environ.get("HIST_EXPLAIN", "1") != "0"
     explain_ms = float(os.environ.get("HIST_EXPLAIN_MS", "5"))
     whatif = os.environ.get("HIST_WHATIF", "0") == "1"
+    attempts = int(os.environ.get("HIST_ATTEMPTS", "3"))
+    other_max = float(os.environ.get("HIST_OTHER_MAX", "15"))
     pg_port = urlsplit(database_url).port or 5432
 
     env = srv.server_env(database_url, PERKLINE_THROTTLE_CODES="1000000/min")
@@ -536,7 +553,7 @@ def main() -> int:
     user = panel_owner(business)
 
     print("fresh database:", flush=True)
-    fresh = measure_http(env, token, seconds, clients, pg_port, "fresh")
+    fresh = measure_http(env, token, seconds, clients, pg_port, "fresh", attempts, other_max)
     fresh_search = time_panel_search(user)
     print_search("fresh", fresh_search)
     fresh_single = time_requests(token)
@@ -579,7 +596,7 @@ def main() -> int:
         print(f"  {table:<24}{rows:>14,} rows {size / 2**20:>10,.0f} MiB")
 
     print("loaded database:", flush=True)
-    after = measure_http(env, token, seconds, clients, pg_port, "loaded")
+    after = measure_http(env, token, seconds, clients, pg_port, "loaded", attempts, other_max)
     after_search = time_panel_search(user)
     print_search("loaded", after_search)
     after_single = time_requests(token)
@@ -599,10 +616,11 @@ def main() -> int:
         f"bar: loaded within {RATIO_BAR}x of fresh (rate fresh/loaded, p99 loaded/fresh)"
     )
     print(
-        f"{'scenario':<10}{'fresh /s':>10}{'p50':>8}{'p99':>8}{'loaded /s':>11}{'p50':>8}"
-        f"{'p99':>8}{'rate x':>8}{'p99 x':>7}  met?  {'CPU ms/req':>14}  {'in process ms':>14}"
+        f"{'scenario':<10}{'fresh /s':>9}{'p50':>7}{'p99':>7}{'loaded /s':>10}{'p50':>7}"
+        f"{'p99':>7}{'rate x':>7}{'p99 x':>7} {'met?':<5}{'other %':>8}{'CPU ms/req':>18}"
+        f"{'in process ms':>18}"
     )
-    missed = []
+    missed, disturbed = [], []
     for scenario in SCENARIOS:
         f, a = fresh[scenario], after[scenario]
         rate_x = f["rate"] / (a["rate"] or 1)
@@ -610,17 +628,30 @@ def main() -> int:
         met = rate_x <= RATIO_BAR and p99_x <= RATIO_BAR
         if not met:
             missed.append(scenario)
+        others = (f["cpu"]["rest"], a["cpu"]["rest"])
+        if max(others) > other_max:
+            disturbed.append(scenario)
+        cpu_x = a["cpu_ms"] / (f["cpu_ms"] or 1)
+        single_x = after_single[scenario] / (fresh_single[scenario] or 1)
         print(
-            f"{scenario:<10}{f['rate']:>10.1f}{f['p50_ms']:>8.1f}{f['p99_ms']:>8.1f}"
-            f"{a['rate']:>11.1f}{a['p50_ms']:>8.1f}{a['p99_ms']:>8.1f}{rate_x:>8.2f}"
-            f"{p99_x:>7.2f}  {'yes' if met else 'NO ':<4}"
-            f"{f['cpu_ms']:>7.1f}{a['cpu_ms']:>7.1f}  "
-            f"{fresh_single[scenario]:>7.1f}{after_single[scenario]:>7.1f}"
+            f"{scenario:<10}{f['rate']:>9.1f}{f['p50_ms']:>7.1f}{f['p99_ms']:>7.1f}"
+            f"{a['rate']:>10.1f}{a['p50_ms']:>7.1f}{a['p99_ms']:>7.1f}{rate_x:>7.2f}"
+            f"{p99_x:>7.2f} {'yes' if met else 'NO':<5}{others[0]:>4}/{others[1]:<3}"
+            f"{f['cpu_ms']:>6.1f}{a['cpu_ms']:>6.1f}{cpu_x:>5.2f}x"
+            f"{fresh_single[scenario]:>6.1f}{after_single[scenario]:>6.1f}{single_x:>5.2f}x"
         )
     print(
-        "(rate x = fresh/loaded, p99 x = loaded/fresh; CPU ms/req = workers + PostgreSQL CPU "
-        "per request, fresh and loaded; in process = median of 50 single requests)"
+        "(rate x = fresh/loaded and p99 x = loaded/fresh, the bar; other % = CPU share of "
+        "other processes during the fresh/loaded run; CPU ms/req = workers + PostgreSQL CPU "
+        "per request, fresh, loaded, loaded/fresh; in process = median of 50 single requests "
+        "of customers with history, fresh, loaded, loaded/fresh)"
     )
+    if disturbed:
+        print(
+            f"  NOTE: other processes took more than {other_max:g}% of the CPU during "
+            f"{', '.join(disturbed)}: read those rates and p99 with care (CPU ms/req and the "
+            "in-process medians are less sensitive to it)"
+        )
     search = after_search["all"][0]
     if search > SEARCH_BAR_MS:
         missed.append("panel search")

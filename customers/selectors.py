@@ -67,8 +67,13 @@ def customer_for_check(
         model.__name__: model._meta.db_table
         for model in (Customer, Enrolment, CustomerCategory, Account, Lot)
     }
+    # The columns by name, not c.*: a prepared statement must not change its result type
+    # when a migration adds a column.
+    columns = ", ".join(
+        f"c.{connection.ops.quote_name(f.column)}" for f in Customer._meta.concrete_fields
+    )
     sql = f"""
-        SELECT c.*,
+        SELECT {columns},
             (SELECT k.key FROM {tables["Enrolment"]} e
                 JOIN {tables["CustomerCategory"]} k ON k.id = e.category_id
                 WHERE e.customer_id = c.id AND e.program_id = %s LIMIT 1) AS program_category,

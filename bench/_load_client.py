@@ -14,15 +14,17 @@ import random
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load_program import check_body, idempotency_key, phones  # noqa: E402
+from _load_program import check_body, idempotency_key, lookup_phones, phones  # noqa: E402
 
 PATHS = {
     "ping": ("GET", "/api/v1/terminal/ping"),
     "evaluate": ("POST", "/api/v1/terminal/checks/evaluate"),
     "confirm": ("POST", "/api/v1/terminal/checks"),
+    "lookup": ("GET", "/api/v1/terminal/customers/lookup"),
 }
 
 
@@ -59,6 +61,8 @@ class Connection:
 
 def build(scenario: str, token: str, host: str, rnd: random.Random, pool: list[str]) -> bytes:
     method, path = PATHS[scenario]
+    if scenario == "lookup":
+        path += f"?phone={quote(rnd.choice(pool))}"
     headers = [
         f"{method} {path} HTTP/1.1",
         f"Host: {host}",
@@ -78,7 +82,7 @@ def build(scenario: str, token: str, host: str, rnd: random.Random, pool: list[s
 
 async def client(n, args, deadline, latencies, statuses, errors, samples):
     rnd = random.Random(1000 + n)
-    pool = phones(args.phones)
+    pool = (lookup_phones if args.scenario == "lookup" else phones)(args.phones)
     conn = Connection(args.host, args.port)
     while time.monotonic() < deadline:
         raw = build(args.scenario, args.token, args.host, rnd, pool)

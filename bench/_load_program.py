@@ -134,6 +134,12 @@ def phones(count: int) -> list[str]:
     return [f"+38050{2000000 + n:07d}" for n in range(count)]
 
 
+def lookup_phones(count: int = 200) -> list[str]:
+    """Customers only the `lookup` scenario asks for (bench/history_bench.py): confirm fills
+    the wallets of `phones`' customers with coupons, which would slow their look-up."""
+    return [f"+38050{3000000 + n:07d}" for n in range(count)]
+
+
 def check_body(rnd: random.Random, *, phone: str | None, positions: int = 10) -> bytes:
     lines = []
     for code, category in rnd.sample(GOODS, positions):

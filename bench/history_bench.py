@@ -18,8 +18,8 @@ applied-rule rows a sale), HIST_ANONYMOUS (0.2: share of anonymous sales), HIST_
 HIST_ATTEMPTS (3) and HIST_OTHER_MAX (15: a scenario during which other processes took more
 than this % of the CPU is run again, the least disturbed run kept), HIST_WHATIF (0; 1: at
 the end, create the indexes the findings suggest in this throwaway database and time the
-search again). Full scale takes about 20 minutes and 22 GB; `make bench` (run_benches.sh)
-skips it.
+search again). Full scale takes about 20 minutes and 22 GB: `make bench-history` runs it,
+`make bench` does not.
 
 The 200 customers the load generator identifies (bench/_load_program.phones) and 200 more
 that only `customers/lookup` asks for get 20-50 past sales each. Lookup has its own pool
@@ -28,13 +28,10 @@ the two measurements, which would make the lookup slower for a reason that is no
 Lookups are throttled per device (PERKLINE_THROTTLE_CODES, R8): the bench's server lifts it.
 """
 
-import argparse
-import asyncio
-import contextlib
-import json
 import logging
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -42,14 +39,14 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _history_data as data  # noqa: E402
-import _load_client as lc  # noqa: E402
 import _load_server as srv  # noqa: E402
-from _load_program import check_body, idempotency_key, phones  # noqa: E402
+import load_bench as lb  # noqa: E402
+from _load_program import check_body, idempotency_key, lookup_phones, phones  # noqa: E402
 
 RATIO_BAR = 1.5
 SEARCH_BAR_MS = 100
@@ -57,151 +54,10 @@ LOAD_PHONES = 200
 SCENARIOS = ("evaluate", "confirm", "lookup")
 
 
-def lookup_phones(count: int = 200) -> list[str]:
-    """Customers only the lookup scenario asks for (next to _load_program.phones)."""
-    return [f"+38050{3000000 + n:07d}" for n in range(count)]
-
-
-# --- the lookup load generator (run as its own process, like bench/_load_client.py) -------
-
-
-async def _lookup_client(n, args, deadline, latencies, statuses, errors, samples):
-    rnd = random.Random(2000 + n)
-    pool = lookup_phones()
-    conn = lc.Connection(args.host, args.port)
-    while time.monotonic() < deadline:
-        raw = (
-            f"GET /api/v1/terminal/customers/lookup?phone={quote(rnd.choice(pool))} HTTP/1.1\r\n"
-            f"Host: {args.host}\r\nAuthorization: Token {args.token}\r\n"
-            "Accept: application/json\r\n\r\n"
-        ).encode()
-        started = time.perf_counter()
-        try:
-            status, body = await conn.request(raw)
-        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-            await conn.close()
-            await asyncio.sleep(0.01)
-            continue
-        latencies.append(time.perf_counter() - started)
-        statuses[status] = statuses.get(status, 0) + 1
-        if status >= 400 and len(samples) < 3:
-            samples.append(body[:300].decode("utf-8", "replace"))
-    await conn.close()
-
-
-async def _lookup_load(args) -> dict:
-    """The same measurement as _load_client.main, for GET customers/lookup."""
-    latencies, statuses, errors, samples = [], {}, {}, []
-    started = time.monotonic()
-    deadline = started + args.seconds
-    await asyncio.gather(
-        *(
-            _lookup_client(n, args, deadline, latencies, statuses, errors, samples)
-            for n in range(args.clients)
-        )
-    )
-    elapsed = time.monotonic() - started
-    ok = sum(v for k, v in statuses.items() if k < 400)
-    return {
-        "scenario": "lookup",
-        "clients": args.clients,
-        "seconds": round(elapsed, 2),
-        "requests": len(latencies),
-        "ok": ok,
-        "rate": round(ok / elapsed, 1),
-        "p50_ms": round(lc.percentile(latencies, 0.50) * 1000, 1),
-        "p99_ms": round(lc.percentile(latencies, 0.99) * 1000, 1),
-        "max_ms": round(max(latencies, default=0) * 1000, 1),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "errors": errors,
-        "error_samples": samples,
-    }
-
-
-def lookup_client_main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lookup-client", action="store_true")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--token", required=True)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--clients", type=int, default=16)
-    args = parser.parse_args(argv)
-    if args.host not in ("127.0.0.1", "localhost"):
-        parser.error("the load generator only targets the loopback address")
-    print(json.dumps(asyncio.run(_lookup_load(args))))
-
-
-# --- where the CPU went during a scenario (the machine is shared: read the "other" share) --
-
-
-def _cpu(pid: int, reaped: bool = False) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])
-    if reaped:
-        ticks += int(fields[13]) + int(fields[14])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _machine() -> tuple[float, float]:
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    tick = os.sysconf("SC_CLK_TCK")
-    return (sum(values) - values[3] - values[4]) / tick, sum(values) / tick
-
-
-def _postgres_pids(port: int) -> list[int]:
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and argv[0].endswith(b"postgres") and str(port).encode() in argv:
-            return [int(entry.name), *srv.worker_pids(int(entry.name))]
-    return []
-
-
-def _cpu_of(pids: list[int]) -> float:
-    total = 0.0
-    for n, pid in enumerate(pids):
-        with contextlib.suppress(OSError):
-            total += _cpu(pid, reaped=n == 0)
-    return total
-
-
 def run_scenario(port, token, scenario, seconds, clients, workers=(), pg_port=None) -> dict:
-    if scenario == "lookup":
-        command = [srv.PY, __file__, "--lookup-client"]
-    else:
-        command = [srv.PY, str(Path(lc.__file__)), "--scenario", scenario, "--phones", "200"]
-    command += ["--port", str(port), f"--token={token}", "--seconds", str(seconds)]
-    command += ["--clients", str(clients)]
-    before = {pid: _cpu(pid) for pid in workers}
-    pg0 = _postgres_pids(pg_port) if pg_port else []
-    pg_before = _cpu_of(pg0)
-    busy0, total0 = _machine()
-    children0 = os.times().children_user + os.times().children_system
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    busy1, total1 = _machine()
-    wall = (total1 - total0) or 1
-    client = os.times().children_user + os.times().children_system - children0
-    served = sum(_cpu(pid) - before[pid] for pid in workers if Path(f"/proc/{pid}").exists())
-    pg1 = _postgres_pids(pg_port) if pg_port else []
-    postgres = _cpu_of(pg1[:1] + sorted(set(pg0[1:]) | set(pg1[1:]))) - pg_before
-    # CPU the app and the database spent per answered request: less sensitive than the rate
-    # to what other processes take from the 2 cores meanwhile.
-    result["cpu_ms"] = round(1000 * (served + postgres) / max(result["requests"], 1), 2)
-    result["cpu"] = {
-        "busy": round(100 * (busy1 - busy0) / wall),
-        "workers": round(100 * served / wall),
-        "client": round(100 * client / wall),
-        "postgres": round(100 * postgres / wall),
-        "rest": round(100 * (busy1 - busy0 - served - client - postgres) / wall),
-    }
-    return result
+    """One scenario with bench/_load_client.py, measured as bench/load_bench.py does."""
+    database_url = f"postgres://postgres@127.0.0.1:{pg_port}/x" if pg_port else ""
+    return lb.run_load(port, token, scenario, seconds, clients, workers, database_url)
 
 
 def measure_http(env, token, seconds, clients, pg_port, label, attempts=3, other_max=15) -> dict:
@@ -427,7 +283,7 @@ def show_queries(title: str, call, threshold_ms: float, top: int = 3) -> None:
         print(f"    {float(q['time']) * 1000:7.1f} ms  {' '.join(q['sql'].split())[:150]}")
     slowest = next((q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")), None)
     if slowest is not None and float(slowest["time"]) * 1000 >= threshold_ms:
-        sql = slowest["sql"].replace(" FOR UPDATE", "")
+        sql = re.sub(r"\s+FOR UPDATE(\s+OF\s+\w+)?", "", slowest["sql"])
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = [row[0] for row in cursor.fetchall()]
@@ -477,28 +333,7 @@ def what_if(user) -> None:
 # --- main ----------------------------------------------------------------------------------
 
 
-def under_make_bench() -> bool:
-    """True when scripts/run_benches.sh (`make bench`) started this process: it runs every
-    bench/*.py in one database, and this one takes many minutes and ~25 GB, and would leave
-    a million customers in the business that bench/load_bench.py measures next."""
-    pid = os.getppid()
-    for _ in range(3):
-        try:
-            if b"run_benches.sh" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return True
-            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            return False
-    return False
-
-
 def main() -> int:
-    if under_make_bench():
-        print(
-            "history_bench: skipped under make bench (long, and it would fill the load bench's "
-            "business); run it alone: scripts/pg_test.sh .venv/bin/python bench/history_bench.py"
-        )
-        return 0
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         print("history_bench: needs DATABASE_URL of a PostgreSQL server (see docstring); skipped")
@@ -673,7 +508,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if "--lookup-client" in sys.argv[1:]:
-        lookup_client_main(sys.argv[1:])
-    else:
-        sys.exit(main())
+    sys.exit(main())

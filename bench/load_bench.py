@@ -115,6 +115,9 @@ def run_load(
     # postmaster's reaped time (with their CPU from before the run: a slight overcount)
     pg1 = postgres_pids(db_url) if db_url else []
     postgres = cpu_of(pg1[:1] + sorted(set(pg0[1:]) | set(pg1[1:]))) - pg_before
+    # CPU the app and the database spent per answered request: less sensitive than the rate
+    # to what other processes take from the 2 cores meanwhile.
+    result["cpu_ms"] = round(1000 * (served + postgres) / max(result["requests"], 1), 2)
     # shares of the machine's total CPU time (2 cores = 100%)
     result["cpu"] = {
         "busy": round(100 * (busy1 - busy0) / wall),

@@ -26,6 +26,19 @@ the ids are consistent by construction and check_ledger verifies the ledger afte
 import math
 import time
 
+# the tables the load writes (VACUUM ANALYZE after it, row counts)
+LOADED = (
+    "customers_customer",
+    "customers_enrolment",
+    "loyalty_sale",
+    "loyalty_saleposition",
+    "loyalty_salerule",
+    "customers_account",
+    "customers_ledgerentry",
+    "customers_lot",
+    "customers_lotuse",
+)
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -457,17 +470,7 @@ def load(
     db.sql("", "SET session_replication_role = DEFAULT")
     load_seconds = time.perf_counter() - started
     vacuum_started = time.perf_counter()
-    for table in (
-        "customers_customer",
-        "customers_enrolment",
-        "loyalty_sale",
-        "loyalty_saleposition",
-        "loyalty_salerule",
-        "customers_account",
-        "customers_ledgerentry",
-        "customers_lot",
-        "customers_lotuse",
-    ):
+    for table in LOADED:
         db.sql(f"VACUUM ANALYZE {table}", f"VACUUM ANALYZE {table}")
     return {
         "load_seconds": load_seconds,
@@ -480,18 +483,7 @@ def load(
     }
 
 
-COUNTED = (
-    "customers_customer",
-    "customers_enrolment",
-    "loyalty_sale",
-    "loyalty_saleposition",
-    "loyalty_salerule",
-    "customers_account",
-    "customers_ledgerentry",
-    "customers_lot",
-    "customers_lotuse",
-    "coupons_coupon",
-)
+COUNTED = (*LOADED, "coupons_coupon")
 
 
 def table_counts(cursor) -> dict[str, tuple[int, int]]:

@@ -387,12 +387,17 @@ def main() -> int:
     program = Program.objects.get(business=business, key="load")
     user = panel_owner(business)
 
-    print("fresh database:", flush=True)
-    fresh = measure_http(env, token, seconds, clients, pg_port, "fresh", attempts, other_max)
-    fresh_search = time_panel_search(user)
-    print_search("fresh", fresh_search)
-    fresh_single = time_requests(token)
-    print_single("fresh", fresh_single)
+    def phase(label):
+        """HTTP load, the panel's search and single requests: what fresh and loaded compare."""
+        print(f"{label} database:", flush=True)
+        http = measure_http(env, token, seconds, clients, pg_port, label, attempts, other_max)
+        search = time_panel_search(user)
+        print_search(label, search)
+        single = time_requests(token)
+        print_single(label, single)
+        return http, search, single
+
+    fresh, fresh_search, fresh_single = phase("fresh")
 
     print(f"bulk load into business {business.slug!r} (gunicorn stopped):", flush=True)
     device = Device.objects.filter(business=business).order_by("pk").first()
@@ -430,12 +435,7 @@ def main() -> int:
     for table, (rows, size) in counts.items():
         print(f"  {table:<24}{rows:>14,} rows {size / 2**20:>10,.0f} MiB")
 
-    print("loaded database:", flush=True)
-    after = measure_http(env, token, seconds, clients, pg_port, "loaded", attempts, other_max)
-    after_search = time_panel_search(user)
-    print_search("loaded", after_search)
-    after_single = time_requests(token)
-    print_single("loaded", after_single)
+    after, after_search, after_single = phase("loaded")
     if explain:
         print(f"queries of single requests on the loaded database (plans >= {explain_ms:g} ms):")
         explain_requests(token, user, explain_ms)

@@ -9,35 +9,16 @@ driven by Playwright; never `playwright install`) and saves PNGs under var/scree
 
 import argparse
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
-BASE = Path(__file__).resolve().parent.parent
+from screenshot_kit import BASE, EMAIL, PASSWORD, dev_server, logged_in_pages, settings_env
+
 DB = BASE / "var" / "screens.sqlite3"
 OUT = BASE / "var" / "screens"
 PORT = 8123
-EMAIL, PASSWORD = "owner@perkline.test", "screens-pass-123"
 VIEWPORTS = {"tablet": (1024, 768), "phone": (390, 844)}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-ENV = {
-    **os.environ,
-    "DEBUG": "1",
-    "DATABASE_URL": f"sqlite:///{DB}",
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECURE_SSL_REDIRECT": "0",
-}
+ENV = settings_env(DB)
 
 
 def seed():
@@ -219,55 +200,31 @@ def pages(ids):
     }
 
 
-def wait_for_server(url, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise SystemExit(f"the dev server did not answer at {url}")
-
-
-def shoot(urls, lang, only):
-    from playwright.sync_api import sync_playwright
-
-    base = f"http://127.0.0.1:{PORT}"
+def shoot(base, urls, lang, only):
     OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for label, (width, height) in VIEWPORTS.items():
-            context = browser.new_context(viewport={"width": width, "height": height},
-                                          locale=lang)  # fmt: skip
-            context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-            page = context.new_page()
-            page.goto(f"{base}/login/")
-            page.screenshot(path=OUT / f"{lang}-{label}-login.png", full_page=True)
-            page.fill("input[name=username]", EMAIL)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+
+    def login_page(label, page):
+        page.screenshot(path=OUT / f"{lang}-{label}-login.png", full_page=True)
+
+    for label, page in logged_in_pages(base, lang, VIEWPORTS, before_login=login_page):
+        for name, path in urls.items():
+            if only and name not in only:
+                continue
+            page.goto(base + path)
             page.wait_for_load_state("networkidle")
-            for name, path in urls.items():
-                if only and name not in only:
-                    continue
-                page.goto(base + path)
-                page.wait_for_load_state("networkidle")
-                page.screenshot(path=OUT / f"{lang}-{label}-{name}.png", full_page=True)
-            if not only or "errors" in only:  # a refused form, to see the error styles
-                page.goto(base + urls["business_settings"])
-                page.fill("input[name=timezone]", "Mars/Olympus")
-                page.fill("input[name=currency]", "U")
-                page.click("form.form button[type=submit]")
-                page.wait_for_load_state("networkidle")
-                page.screenshot(path=OUT / f"{lang}-{label}-errors.png", full_page=True)
-            if label == "phone" and (not only or "menu" in only):
-                page.goto(base + urls["home"])
-                page.click("label.topbar__menu")
-                page.wait_for_timeout(500)  # the slide-in transition
-                page.screenshot(path=OUT / f"{lang}-{label}-menu.png")
-            context.close()
-        browser.close()
+            page.screenshot(path=OUT / f"{lang}-{label}-{name}.png", full_page=True)
+        if not only or "errors" in only:  # a refused form, to see the error styles
+            page.goto(base + urls["business_settings"])
+            page.fill("input[name=timezone]", "Mars/Olympus")
+            page.fill("input[name=currency]", "U")
+            page.click("form.form button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=OUT / f"{lang}-{label}-errors.png", full_page=True)
+        if label == "phone" and (not only or "menu" in only):
+            page.goto(base + urls["home"])
+            page.click("label.topbar__menu")
+            page.wait_for_timeout(500)  # the slide-in transition
+            page.screenshot(path=OUT / f"{lang}-{label}-menu.png")
 
 
 def main():
@@ -275,18 +232,9 @@ def main():
     parser.add_argument("--lang", default="en", choices=["en", "uk"])
     parser.add_argument("--only", default="", help="comma-separated page names")
     args = parser.parse_args()
-    ids = seed()
-    urls = pages(ids)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
-        cwd=BASE, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_for_server(f"http://127.0.0.1:{PORT}/login/")
-        shoot(urls, args.lang, {n for n in args.only.split(",") if n})
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    urls = pages(seed())
+    with dev_server(ENV, PORT) as base:
+        shoot(base, urls, args.lang, {n for n in args.only.split(",") if n})
     print(f"screenshots in {OUT}")
 
 

@@ -1,6 +1,6 @@
 """Screenshots of the coupon series and gift certificate pages at 1280x800 and 390x844.
 
-    .venv/bin/python tests/coupons_panel/screens.py [--lang uk] [--only series_detail,...]
+    .venv/bin/python scripts/screens_coupons.py [--lang uk] [--only series_detail,...]
 
 Seeds a throwaway SQLite database (var/screens-coupons.sqlite3), starts `runserver` on
 127.0.0.1:8124 with DEBUG=1, logs in with headless Chromium (Debian's /usr/bin/chromium,
@@ -12,36 +12,17 @@ import argparse
 import io
 import os
 import random
-import subprocess
 import sys
-import time
-import urllib.request
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-BASE = Path(__file__).resolve().parents[2]
+from screenshot_kit import BASE, EMAIL, PASSWORD, dev_server, logged_in_pages, settings_env
+
 DB = BASE / "var" / "screens-coupons.sqlite3"
 OUT = BASE / "var" / "screens" / "coupons"
 PORT = 8124
-EMAIL, PASSWORD = "owner@perkline.test", "screens-pass-123"
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ENV = {
-    **os.environ,
-    "DEBUG": "1",
-    "DATABASE_URL": f"sqlite:///{DB}",
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECURE_SSL_REDIRECT": "0",
-    "Q_SYNC": "1",
-}
+ENV = settings_env(DB, Q_SYNC="1")
 
 
 def logo_png() -> bytes:
@@ -229,59 +210,33 @@ def pages(ids):
     }
 
 
-def wait_for_server(url, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise SystemExit(f"the dev server did not answer at {url}")
-
-
-def shoot(urls, lang, only):
-    from playwright.sync_api import sync_playwright
-
-    base = f"http://127.0.0.1:{PORT}"
+def shoot(base, urls, lang, only):
     OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for label, (width, height) in VIEWPORTS.items():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-            page.goto(f"{base}/login/")
-            page.fill("input[name=username]", EMAIL)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
-            for name, path in urls.items():
-                if only and name not in only:
-                    continue
-                page.goto(base + path)
-                page.wait_for_load_state("load")
-                whole = not name.startswith("qr_")  # an image document has no page to scroll
-                page.screenshot(path=OUT / f"{lang}-{label}-{name}.png", full_page=whole)
-            if not only or "series_errors" in only:
-                page.goto(base + urls["series_create"])
-                page.fill("input[name=key]", "Bad key")
-                page.fill("input[name=code_length]", "6")
-                page.click("form.series-form button[type=submit]")
-                page.wait_for_load_state("load")
-                page.screenshot(path=OUT / f"{lang}-{label}-series_errors.png", full_page=True)
-            if not only or "certificate_errors" in only:
-                page.goto(base + urls["certificate_create"])
-                page.fill("input[name=public_code]", "welcome 2030")
-                page.click("form.form button[type=submit]")
-                page.wait_for_load_state("load")
-                page.screenshot(path=OUT / f"{lang}-{label}-certificate_errors.png", full_page=True)
-            if errors:
-                print(f"{label}: JavaScript errors: {errors}")
-            context.close()
-        browser.close()
+    for label, page in logged_in_pages(base, lang, VIEWPORTS):
+        errors = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        for name, path in urls.items():
+            if only and name not in only:
+                continue
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            whole = not name.startswith("qr_")  # an image document has no page to scroll
+            page.screenshot(path=OUT / f"{lang}-{label}-{name}.png", full_page=whole)
+        if not only or "series_errors" in only:
+            page.goto(base + urls["series_create"])
+            page.fill("input[name=key]", "Bad key")
+            page.fill("input[name=code_length]", "6")
+            page.click("form.series-form button[type=submit]")
+            page.wait_for_load_state("load")
+            page.screenshot(path=OUT / f"{lang}-{label}-series_errors.png", full_page=True)
+        if not only or "certificate_errors" in only:
+            page.goto(base + urls["certificate_create"])
+            page.fill("input[name=public_code]", "welcome 2030")
+            page.click("form.form button[type=submit]")
+            page.wait_for_load_state("load")
+            page.screenshot(path=OUT / f"{lang}-{label}-certificate_errors.png", full_page=True)
+        if errors:
+            print(f"{label}: JavaScript errors: {errors}")
 
 
 def main():
@@ -290,16 +245,8 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated page names")
     args = parser.parse_args()
     urls = pages(seed())
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
-        cwd=BASE, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_for_server(f"http://127.0.0.1:{PORT}/login/")
-        shoot(urls, args.lang, {n for n in args.only.split(",") if n})
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with dev_server(ENV, PORT) as base:
+        shoot(base, urls, args.lang, {n for n in args.only.split(",") if n})
     print(f"screenshots in {OUT}")
 
 

@@ -15,9 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(
     (ROOT / ".env").exists(), reason="a local .env changes the production settings under test"
 )
-# Variables of the developer's shell or .env that would change what is checked.
+# Variables of the developer's shell, .env or this test process that would change what is
+# checked (the browser tests' session fixture sets DJANGO_ALLOW_ASYNC_UNSAFE in this process
+# when xdist gives them the same worker).
 CLEARED = ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-           "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "EMAIL_HOST", "DATABASE_URL")  # fmt: skip
+           "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "EMAIL_HOST", "DATABASE_URL",
+           "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip
 
 
 def production_env(**extra: str) -> dict:

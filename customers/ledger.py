@@ -171,7 +171,7 @@ def _new_entry(row: Account, amount: Decimal, kind: str, at, **fields) -> Ledger
     )
 
 
-def _add_to_lots(row: Account, entry: LedgerEntry, amount: Decimal, activates_at, expires_at):
+def _save_credit(row: Account, entry: LedgerEntry, amount: Decimal, activates_at, expires_at):
     """Saves the new credit `entry`: it repays debt first, what is left becomes its lot,
     and the account's totals are stored."""
     repay = min(row.debt, amount)
@@ -261,7 +261,7 @@ def credit(
             activates_at=activates_at,
             expires_at=expires_at,
         )
-        _add_to_lots(row, entry, amount, activates_at, expires_at)
+        _save_credit(row, entry, amount, activates_at, expires_at)
         if account is not row:  # the caller's object tells the truth after the call
             account.balance, account.debt = row.balance, row.debt
     return entry

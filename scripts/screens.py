@@ -7,12 +7,11 @@ Seeds a throwaway SQLite database (var/screens.sqlite3), starts `runserver` on
 driven by Playwright; never `playwright install`) and saves PNGs under var/screens/.
 """
 
-import argparse
 import os
 import sys
 from decimal import Decimal
 
-from screenshot_kit import BASE, EMAIL, PASSWORD, dev_server, logged_in_pages, settings_env
+from screenshot_kit import BASE, EMAIL, PASSWORD, logged_in_pages, run, settings_env
 
 DB = BASE / "var" / "screens.sqlite3"
 OUT = BASE / "var" / "screens"
@@ -227,16 +226,13 @@ def shoot(base, urls, lang, only):
             page.screenshot(path=OUT / f"{lang}-{label}-menu.png")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", default="en", choices=["en", "uk"])
-    parser.add_argument("--only", default="", help="comma-separated page names")
-    args = parser.parse_args()
-    urls = pages(seed())
-    with dev_server(ENV, PORT) as base:
-        shoot(base, urls, args.lang, {n for n in args.only.split(",") if n})
-    print(f"screenshots in {OUT}")
-
-
 if __name__ == "__main__":
-    main()
+    run(
+        description=__doc__.splitlines()[0],
+        seed=seed,
+        pages=pages,
+        shoot=shoot,
+        env=ENV,
+        port=PORT,
+        out=OUT,
+    )

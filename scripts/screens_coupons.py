@@ -8,7 +8,6 @@ driven by Playwright) and saves PNGs under var/screens/coupons/. Not a test: a l
 a release (the panel's own scripts/screens.py covers the other pages).
 """
 
-import argparse
 import io
 import os
 import random
@@ -16,7 +15,7 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 
-from screenshot_kit import BASE, EMAIL, PASSWORD, dev_server, logged_in_pages, settings_env
+from screenshot_kit import BASE, EMAIL, PASSWORD, logged_in_pages, run, settings_env
 
 DB = BASE / "var" / "screens-coupons.sqlite3"
 OUT = BASE / "var" / "screens" / "coupons"
@@ -239,16 +238,13 @@ def shoot(base, urls, lang, only):
             print(f"{label}: JavaScript errors: {errors}")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", default="en", choices=["en", "uk"])
-    parser.add_argument("--only", default="", help="comma-separated page names")
-    args = parser.parse_args()
-    urls = pages(seed())
-    with dev_server(ENV, PORT) as base:
-        shoot(base, urls, args.lang, {n for n in args.only.split(",") if n})
-    print(f"screenshots in {OUT}")
-
-
 if __name__ == "__main__":
-    main()
+    run(
+        description=__doc__.splitlines()[0],
+        seed=seed,
+        pages=pages,
+        shoot=shoot,
+        env=ENV,
+        port=PORT,
+        out=OUT,
+    )

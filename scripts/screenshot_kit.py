@@ -5,6 +5,7 @@ SQLite database, a `runserver` for the time of the shots, and a headless Chromiu
 per viewport.
 """
 
+import argparse
 import contextlib
 import os
 import subprocess
@@ -83,3 +84,15 @@ def logged_in_pages(base: str, lang: str, viewports: dict, *, before_login=None)
             yield label, page
             context.close()
         browser.close()
+
+
+def run(*, description: str, seed, pages, shoot, env: dict, port: int, out: Path) -> None:
+    """The command line both scripts share: seed, serve, shoot `--only` pages in `--lang`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--lang", default="en", choices=["en", "uk"])
+    parser.add_argument("--only", default="", help="comma-separated page names")
+    args = parser.parse_args()
+    urls = pages(seed())
+    with dev_server(env, port) as base:
+        shoot(base, urls, args.lang, {n for n in args.only.split(",") if n})
+    print(f"screenshots in {out}")

@@ -19,6 +19,7 @@ from loyalty.models import Sale
 from loyalty.tenancy import scoped
 
 from . import serializers as s
+from .check_request import parse_check
 from .common import IsTerminal, customer_for_action, request_hash
 from .throttles import CODE_THROTTLES
 
@@ -222,9 +223,7 @@ class EvaluateView(TerminalView):
         examples=[CHECK_EXAMPLE],
     )
     def post(self, request):
-        ser = s.CheckRequestSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        body = evaluate_check(point_of_sale=self.point_of_sale, data=ser.to_check())
+        body = evaluate_check(point_of_sale=self.point_of_sale, data=parse_check(request.data))
         return Response(body)
 
 
@@ -251,11 +250,9 @@ class ConfirmView(TerminalView):
                 "The Idempotency-Key header is required (1..255 characters).",
                 field="Idempotency-Key",
             )
-        ser = s.CheckRequestSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
         status_code, body = confirm_check(
             point_of_sale=self.point_of_sale,
-            data=ser.to_check(),
+            data=parse_check(request.data),
             device=self.device,
             idempotency_key=key,
             request_hash=request_hash(request.data),

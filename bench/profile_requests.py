@@ -114,7 +114,8 @@ def main() -> int:
     print(
         f"{args.scenario}: median {statistics.median(times) * 1000:.2f} ms, mean "
         f"{statistics.mean(times) * 1000:.2f} ms, this process's CPU mean "
-        f"{statistics.mean(cpu) * 1000:.2f} ms, queries {min(counts)}-{max(counts)}"
+        f"{statistics.mean(cpu) * 1000:.2f} ms, queries {min(counts)}-{max(counts)}, mean "
+        f"{statistics.mean(counts):.2f}"
         f"{' (under cProfile)' if profiler else ''}"
     )
     if profiler:

@@ -215,6 +215,9 @@ PERKLINE_NOTIFICATION_BACKENDS = {
     "sms": env("PERKLINE_SMS_BACKEND", default="customers.notify.backends.ConsoleBackend"),
     "email": env("PERKLINE_EMAIL_BACKEND", default="customers.notify.backends.ConsoleBackend"),
 }
+# A commit that queued messages wakes the sending job at most this often per process
+# (customers/notify/outbox.py); 0 wakes it at every such commit.
+PERKLINE_NOTIFICATION_WAKE_SECONDS = env.float("PERKLINE_NOTIFICATION_WAKE_SECONDS", default=1.0)
 PERKLINE_SMS_GATEWAY_URL = env("PERKLINE_SMS_GATEWAY_URL", default="")
 PERKLINE_SMS_GATEWAY_TEMPLATE = env(
     "PERKLINE_SMS_GATEWAY_TEMPLATE", default='{"to": "{recipient}", "text": "{body}"}'

@@ -9,6 +9,8 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("Q_SYNC", "1")
+# Every commit that queues a message sends it (with Q_SYNC, inline): tests see it at once.
+os.environ.setdefault("PERKLINE_NOTIFICATION_WAKE_SECONDS", "0")
 
 from .settings import *  # noqa: E402,F403
 

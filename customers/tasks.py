@@ -14,6 +14,12 @@ def send_notifications_task() -> int:
     return send_pending()
 
 
+def send_new_notifications_task() -> int:
+    """Sends the messages not tried yet; queued when a transaction that wrote some commits."""
+    return send_pending(new_only=True)
+
+
 def send_notification_task(notification_id: int) -> bool:
-    """Sends one notification right after the transaction that queued it committed."""
+    """Sends one notification. No longer queued (see send_new_notifications_task); kept for
+    jobs an older release queued before an upgrade."""
     return send_one(notification_id)

@@ -52,6 +52,43 @@ def test_enqueue_writes_a_row_and_sends_after_commit(
     assert [n.body for n in console_outbox] == ["Hello"]
 
 
+def test_commits_wake_the_sender_at_most_once_a_window_per_process(
+    business, console_outbox, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from customers.notify import outbox
+
+    settings.PERKLINE_NOTIFICATION_WAKE_SECONDS = 60
+    monkeypatch.setattr(outbox, "_last_wake", float("-inf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(business, body="first sale")
+        queue(business, body="same sale")
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(business, body="next sale")
+    # One job, woken by the first commit, sent what was new then; the rest waits for the
+    # next wake or the periodic job.
+    assert [n.body for n in console_outbox] == ["first sale", "same sale"]
+    assert Notification.objects.get(body="next sale").state == "pending"
+    monkeypatch.setattr(outbox, "_last_wake", float("-inf"))  # the window has passed
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(business, body="a later sale")
+    assert [n.body for n in console_outbox][2:] == ["next sale", "a later sale"]
+
+
+def test_a_wake_sends_new_messages_only_retries_wait_for_the_periodic_job(business, settings):
+    settings.PERKLINE_NOTIFICATION_BACKENDS = {"sms": FAILING}
+    failed_once = queue(business, body="gateway was down")
+    assert send_pending() == 0
+    settings.PERKLINE_NOTIFICATION_BACKENDS = {"sms": "customers.notify.backends.ConsoleBackend"}
+    fresh = queue(business, body="new")
+    assert send_pending(new_only=True) == 1
+    failed_once.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (fresh.state, failed_once.state, failed_once.attempts) == ("sent", "pending", 1)
+    assert send_pending() == 1  # the periodic job retries it
+    failed_once.refresh_from_db()
+    assert failed_once.state == "sent"
+
+
 def test_enqueue_with_a_dedupe_key_is_idempotent(business):
     first = queue(business, dedupe_key="expiry:1:2030-01")
     assert first is not None

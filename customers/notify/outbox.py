@@ -157,8 +157,5 @@ def send_pending(*, limit: int = 100, new_only: bool = False) -> int:
     pending = Notification.objects.filter(state=Notification.State.PENDING)
     if new_only:
         pending = pending.filter(attempts=0)
-    ids = list(
-        pending.order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = list(pending.order_by("created_at", "id").values_list("pk", flat=True)[:limit])
     return sum(1 for notification_id in ids if send_one(notification_id))

@@ -233,9 +233,15 @@ class CouponEvent(TenantModel):
     """Append-only record of every change of a coupon's state."""
 
     # indexed by couponevent_stats (business, to_state, at): written 7 times a sale in the
-    # load bench, so no index is kept that another one covers
+    # load bench, so no index is kept that another one covers. Business and series are copies
+    # of the coupon's, checked by the database on the coupon only (each check costs at every
+    # event, docs/benchmarks.md, P2).
     business = models.ForeignKey(
-        "loyalty.Business", on_delete=models.CASCADE, related_name="+", db_index=False
+        "loyalty.Business",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="events")
     # The coupon's series, copied so that a series' day-by-day chart reads one index range
@@ -247,6 +253,7 @@ class CouponEvent(TenantModel):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     from_state = models.CharField(max_length=10, blank=True)
     to_state = models.CharField(max_length=10)

@@ -65,7 +65,14 @@ class Sale(TenantModel):
         return f"#{self.pk} {self.amount_to_pay}"
 
 
+# A sale's lines copy their sale's business for tenant scoping; the database checks that
+# copy on the sale only. Every foreign key on a line costs a check at each of the ~50 lines
+# a sale writes (docs/benchmarks.md, P2); the code writes lines with their sale's business.
+LINE_BUSINESS = {"on_delete": models.CASCADE, "related_name": "+", "db_constraint": False}
+
+
 class SalePosition(TenantModel):
+    business = models.ForeignKey("loyalty.Business", **LINE_BUSINESS)
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="positions")
     index = models.PositiveIntegerField()
     code = models.CharField(max_length=80)
@@ -84,9 +91,16 @@ class SalePosition(TenantModel):
 class SaleRule(TenantModel):
     """A rule applied to a sale, in the order it applied."""
 
+    business = models.ForeignKey("loyalty.Business", **LINE_BUSINESS)
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="applied_rules")
+    # No database check either: the id comes from the compiled program, and a deleted rule's
+    # applications are set to NULL by Django's collector (rule_key keeps the name).
     rule = models.ForeignKey(
-        "loyalty.Rule", null=True, on_delete=models.SET_NULL, related_name="applications"
+        "loyalty.Rule",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+        db_constraint=False,
     )
     rule_key = models.CharField(max_length=80)
     order = models.PositiveIntegerField()

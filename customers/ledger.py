@@ -67,7 +67,8 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
     qs = Account.objects.filter(customer=customer, program=program, key=key)
     if lock:
         qs = qs.select_for_update()
-    account = qs.first()
+    # One row at most (unique key): no ORDER BY, whose compiling cost more than the query.
+    account = next(iter(qs.order_by()[:1]), None)
     if account is not None:
         account._locked = lock
         return account

@@ -37,11 +37,23 @@ class IdempotencyRecord(TenantModel):
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    # The answer is the confirmed sale's stored result, kept once: copying the ~9 KB answer
+    # here too cost a second compression and write at every confirm (docs/benchmarks.md).
+    # No index: sales are not deleted one by one.
+    sale = models.ForeignKey(
+        "loyalty.Sale", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    # Answers of records written before the sale link; empty for new records.
+    body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device", "key"], name="idempotency_unique")]
+
+    @property
+    def answer(self) -> dict:
+        return self.sale.result if self.sale_id else self.body
 
 
 class CustomerSession(TenantModel):

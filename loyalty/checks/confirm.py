@@ -42,14 +42,18 @@ def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str)
                 device_id,
                 key,
                 request_hash,
-                "{}",
+                None,
                 connection.ops.adapt_datetimefield_value(timezone.now()),
             ],
         )
         row = cursor.fetchone()
     if row is not None:
         return row[0], (row[1] if sale_id else None), None
-    return None, None, IdempotencyRecord.objects.get(device_id=device_id, key=key)
+    return (
+        None,
+        None,
+        IdempotencyRecord.objects.select_related("sale").get(device_id=device_id, key=key),
+    )
 
 
 def confirm_check(
@@ -78,7 +82,7 @@ def confirm_check(
             if stored is not None:
                 if stored.request_hash != request_hash:
                     raise IdempotencyConflict(field="Idempotency-Key")
-                return stored.status_code, stored.body
+                return stored.status_code, stored.answer
 
         ctx = build_context(point_of_sale=point_of_sale, data=data, lock=True)
         result = run_engine(ctx)

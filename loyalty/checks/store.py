@@ -2,9 +2,9 @@
 
 On PostgreSQL the sale's id is drawn from its sequence up front (with the Idempotency-Key's
 claim), so that everything the confirm writes can point at it, and the sale, its positions,
-its applied rules and the key's stored answer go to the server as one statement at the end:
-building and sending them through the ORM was a third of a confirm's time (docs/benchmarks.md,
-P2). Foreign keys are checked at commit (Django declares them DEFERRABLE INITIALLY DEFERRED),
+its applied rules and the key's link to the sale (whose result is the stored answer) go to
+the server as one statement at the end: building and sending them through the ORM was a third
+of a confirm's time (docs/benchmarks.md, P2). Foreign keys are checked at commit (Django declares them DEFERRABLE INITIALLY DEFERRED),
 so rows written before the sale's own row are fine.
 
 Elsewhere (SQLite for development) the sale row is saved first and the rest through the ORM.
@@ -98,7 +98,7 @@ def rule_rows(result) -> list[dict]:
 
 
 def write_sale(*, sale: Sale, positions: list[dict], rules: list[dict], record_id=None):
-    """Store `sale` (its `result` set) with its lines and the key's answer (`record_id`).
+    """Store `sale` (its `result` set) with its lines; the key's record (`record_id`) gets the sale.
 
     With `one_statement()` the sale row is new here (its id drawn before); otherwise the
     sale was saved already and only its result is updated.
@@ -122,9 +122,9 @@ def write_sale(*, sale: Sale, positions: list[dict], rules: list[dict], record_i
     if record_id is not None:
         parts.append(
             f"k AS (UPDATE {connection.ops.quote_name(IdempotencyRecord._meta.db_table)} "
-            "SET status_code = 201, body = (SELECT result FROM s) WHERE id = %s)"
+            "SET status_code = 201, sale_id = %s WHERE id = %s)"
         )
-        params.append(record_id)
+        params += [sale.pk, record_id]
     # Data-modifying WITH clauses run to completion whether or not the query reads them.
     with connection.cursor() as cursor:
         cursor.execute("WITH " + ", ".join(parts) + " SELECT 1", params)
@@ -137,4 +137,4 @@ def _write_with_orm(sale, positions, rules, record_id):
         )
     Sale.objects.filter(pk=sale.pk).update(result=sale.result)
     if record_id is not None:
-        IdempotencyRecord.objects.filter(pk=record_id).update(status_code=201, body=sale.result)
+        IdempotencyRecord.objects.filter(pk=record_id).update(status_code=201, sale=sale)

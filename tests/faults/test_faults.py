@@ -61,7 +61,7 @@ def assert_consistent(app, outcomes):
     # every sale whole: its positions, and its credits in the ledger as its answer said
     counts = sales.annotate(n=Count("positions")).values_list("n", flat=True)
     assert set(counts) == {POSITIONS}
-    bodies = {r.body["sale"]["id"]: r.body for r in records}
+    bodies = {r.answer["sale"]["id"]: r.answer for r in records.select_related("sale")}
     entries = dict(
         LedgerEntry.objects.filter(sale__in=sales, kind=LedgerEntry.Kind.CREDIT)
         .values_list("sale_id")

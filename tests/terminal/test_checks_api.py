@@ -7,6 +7,7 @@ import pytest
 from customers import ledger
 from customers.models import LedgerEntry
 from loyalty.models import Rule, Sale
+from terminal.api.common import request_hash
 from tests.factories import CustomerFactory, EnrolmentFactory
 
 from .conftest import BEANS, CROISSANT, LATTE, item
@@ -125,6 +126,25 @@ def test_confirm_writes_sale_credits_and_replays(till):
     conflict = till.confirm({**body, "external_id": "POS-2"}, key="abc")
     assert conflict.status_code == 409
     assert conflict.json()["error"]["code"] == "idempotency_conflict"
+    # The answer is the sale's stored result: a replay after a cancel still gets the original.
+    sale_id = data["sale"]["id"]
+    cancel = till.client.post(f"/api/v1/terminal/checks/{sale_id}/cancel", format="json")
+    assert cancel.status_code == 200
+    after_cancel = till.confirm(body, key="abc")
+    assert (after_cancel.status_code, after_cancel.json()) == (201, data)
+
+
+def test_a_key_stored_before_the_sale_link_replays_its_copied_answer(till):
+    from terminal.models import IdempotencyRecord
+
+    body = {"positions": [item(LATTE)]}
+    answer = {"sale": {"id": 12345}, "money_to_pay": "1.00"}
+    IdempotencyRecord.objects.create(
+        business=till.business, device=till.device, key="old", status_code=201, body=answer,
+        request_hash=request_hash(body),
+    )  # fmt: skip
+    replay = till.confirm(body, key="old")
+    assert (replay.status_code, replay.json()) == (201, answer)
 
 
 def test_confirm_requires_idempotency_key(till):

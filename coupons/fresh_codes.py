@@ -7,6 +7,8 @@ fifth of a confirm's time (docs/benchmarks.md, P2). Other databases use the ORM 
 services.py; both are covered by the same tests.
 """
 
+import functools
+
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils import timezone
 from loyalty import json_rows
 
 from .codes import generate_codes
-from .models import Coupon, CouponEvent
+from .models import Coupon, CouponEvent, CouponSeries
 
 EVENT_COLUMNS = (
     "business_id",
@@ -44,24 +46,50 @@ def supported(series) -> bool:
     return connection.vendor == "postgresql" and series.code_mode == series.CodeMode.ON_ISSUE
 
 
+@functools.cache
+def _statement(reserve: bool) -> str:
+    """The statement's text (built once: its typed placeholders cost more than the query's
+    own Python). Parameters: [quantity, series id, quantity] with `reserve`, then the coupons'
+    JSON rows, then EVENT_COLUMNS' values."""
+    qn = connection.ops.quote_name
+    event_fields = {f.attname: f for f in _fields(CouponEvent)}
+    parts = []
+    if reserve:
+        parts.append(
+            f"s AS (UPDATE {qn(CouponSeries._meta.db_table)} "
+            "SET issued_count = issued_count + %s WHERE id = %s AND NOT is_archived "
+            "AND (inventory IS NULL OR inventory >= issued_count + %s) RETURNING id)"
+        )
+    insert = json_rows.insert_sql(
+        Coupon._meta.db_table,
+        [f.column for f in _fields(Coupon)],
+        # nothing is inserted when the reservation is refused
+        where=" WHERE EXISTS (SELECT FROM s)" if reserve else "",
+        suffix=" ON CONFLICT DO NOTHING RETURNING id, code_norm",
+    )
+    parts.append(f"c AS ({insert})")
+    parts.append(
+        f"e AS (INSERT INTO {qn(CouponEvent._meta.db_table)} "
+        f"(coupon_id, {', '.join(qn(c) for c in EVENT_COLUMNS)}) "
+        f"SELECT c.id, {', '.join(_typed(event_fields[c]) for c in EVENT_COLUMNS)} FROM c)"
+    )
+    marker = "SELECT NULL::bigint, NULL::varchar FROM s UNION ALL " if reserve else ""
+    return f"WITH {', '.join(parts)} {marker}SELECT id, code_norm FROM c"
+
+
 def issue(series, quantity: int, fields: dict, event: dict) -> list[Coupon] | None:
     """`quantity` new coupons of `series` with `fields`, each with an event of `event`
     (the CouponEvent fields besides the coupon). None, having written nothing, when the
     inventory (or the series being archived) refuses them.
     """
-    qn = connection.ops.quote_name
     coupon_fields = _fields(Coupon)
-    coupon_columns = [f.column for f in coupon_fields]
-    event_fields = {f.attname: f for f in _fields(CouponEvent)}
     event_values = {
         "business_id": series.business_id,
         "series_id": series.pk,
         "from_state": "",
         **event,
     }
-    event_select = ", ".join(_typed(event_fields[c]) for c in EVENT_COLUMNS)
     event_params = [event_values[c] for c in EVENT_COLUMNS]
-    series_table = qn(series._meta.db_table)
     # One model instance gives every column's value; each coupon is that row with its code
     # (a Coupon(**fields) per coupon was a tenth of the issue's Python time).
     proto = Coupon(
@@ -79,33 +107,10 @@ def issue(series, quantity: int, fields: dict, event: dict) -> list[Coupon] | No
             {**base_row, "code": code, "code_norm": norm}
             for code, norm in generate_codes(series, missing)
         ]
-        params = []
-        parts = []
-        if reserve:
-            parts.append(
-                f"s AS (UPDATE {series_table} SET issued_count = issued_count + %s "
-                "WHERE id = %s AND NOT is_archived "
-                "AND (inventory IS NULL OR inventory >= issued_count + %s) RETURNING id)"
-            )
-            params += [quantity, series.pk, quantity]
-        insert = json_rows.insert_sql(
-            Coupon._meta.db_table,
-            coupon_columns,
-            # nothing is inserted when the reservation is refused
-            where=" WHERE EXISTS (SELECT FROM s)" if reserve else "",
-            suffix=" ON CONFLICT DO NOTHING RETURNING id, code_norm",
-        )
-        parts.append(f"c AS ({insert})")
-        params.append(json_rows.dumps(drawn))
-        parts.append(
-            f"e AS (INSERT INTO {qn(CouponEvent._meta.db_table)} "
-            f"(coupon_id, {', '.join(qn(c) for c in EVENT_COLUMNS)}) "
-            f"SELECT c.id, {event_select} FROM c)"
-        )
-        params += event_params
-        marker = "SELECT NULL::bigint, NULL::varchar FROM s UNION ALL " if reserve else ""
+        params = [quantity, series.pk, quantity] if reserve else []
+        params += [json_rows.dumps(drawn), *event_params]
         with connection.cursor() as cursor:
-            cursor.execute(f"WITH {', '.join(parts)} {marker}SELECT id, code_norm FROM c", params)
+            cursor.execute(_statement(reserve), params)
             rows = cursor.fetchall()
         if reserve:
             if not any(pk is None for pk, _norm in rows):

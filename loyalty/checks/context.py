@@ -123,13 +123,14 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
         category_key = customer.program_category
         spendable = customer.spendable_bonus
         history_rules = engine.history_rules(compiled.ruleset)
-        has_sales, history = customer_history(
-            customer_id=customer.pk,
-            program_id=program.pk,
-            rules=history_rules,
-            at=at,
-            timezone=business.timezone,
-        )
+        if history_rules or compiled.ruleset.asks_for_past_sales:  # else one query less
+            has_sales, history = customer_history(
+                customer_id=customer.pk,
+                program_id=program.pk,
+                rules=history_rules,
+                at=at,
+                timezone=business.timezone,
+            )
     elif new_phone:
         default = program.customer_categories.filter(is_default=True).first()
         category_key = default.key if default else None

@@ -4,8 +4,9 @@ On PostgreSQL the sale's id is drawn from its sequence up front (with the Idempo
 claim), so that everything the confirm writes can point at it, and the sale, its positions,
 its applied rules and the key's link to the sale (whose result is the stored answer) go to
 the server as one statement at the end: building and sending them through the ORM was a third
-of a confirm's time (docs/benchmarks.md, P2). Foreign keys are checked at commit (Django declares them DEFERRABLE INITIALLY DEFERRED),
-so rows written before the sale's own row are fine.
+of a confirm's time (docs/benchmarks.md, P2). Foreign keys are checked at commit (Django
+declares them DEFERRABLE INITIALLY DEFERRED), so rows written before the sale's own row are
+fine.
 
 Elsewhere (SQLite for development) the sale row is saved first and the rest through the ORM.
 """

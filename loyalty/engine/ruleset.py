@@ -153,6 +153,8 @@ class RuleSet:
         self.auto: tuple[CompiledRule, ...] = tuple(c for c in ordered if c.mode == "auto")
         self.manual: tuple[Rule, ...] = tuple(r for r in rules if r.mode == "manual")
         self.kiosk: tuple[Rule, ...] = tuple(r for r in rules if r.mode == "kiosk")
+        # Whether any rule looks at the customer's past sales (first or repeat sale only).
+        self.asks_for_past_sales = any(r.applies_to_sales != "all" for r in rules)
         self.skipped = skipped  # invalid rules left out by compile_rules(strict=False)
 
     def __len__(self) -> int:

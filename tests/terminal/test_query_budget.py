@@ -109,3 +109,29 @@ def test_query_budget_is_constant(db):
         # Where the one-statement writes have it today (docs/benchmarks.md, P3): a new
         # query on the hot path should be a decision, not an accident.
         assert (evaluate_count, confirm_count) <= (4, 19)
+
+
+def test_the_history_query_only_when_a_rule_needs_the_past(db):
+    from .conftest import make_till
+
+    def evaluate_queries(**rule_fields) -> int:
+        till = make_till()
+        till.rule(key="plain", action="credit_check_percent", value=D("1"))
+        if rule_fields:
+            till.rule(key="past", action="credit_check_percent", value=D("2"), **rule_fields)
+        CustomerFactory(business=till.business, phone="+380501230000")
+        request = {
+            "customer": {"phone": "+380501230000"},
+            "positions": [item(("A", "5.00", "cat"))],
+        }
+        till.evaluate(request)  # the compiled rule cache, as a running server has it
+        with CaptureQueriesContext(connection) as queries:
+            assert till.evaluate(request).status_code == 200
+        return len(queries)
+
+    plain = evaluate_queries()
+    first_sale = evaluate_queries(applies_to_sales="first")
+    period = evaluate_queries(
+        depends_measure="amount", depends_period="month", thresholds=[{"from": "0", "value": "1"}]
+    )
+    assert first_sale == period == plain + 1

@@ -132,6 +132,10 @@ class Coupon(TenantModel):
 
     # Foreign keys carry no single-column index of their own: the indexes in Meta cover their
     # look-ups, and a million stock codes insert faster with fewer indexes (quality.md P4).
+    # The business by coupon_unique_code (business, code_norm).
+    business = models.ForeignKey(
+        "loyalty.Business", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     series = models.ForeignKey(
         CouponSeries, on_delete=models.PROTECT, related_name="coupons", db_index=False
     )

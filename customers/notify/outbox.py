@@ -53,8 +53,6 @@ def enqueue(
         and Notification.objects.filter(business_id=business_id, dedupe_key=dedupe_key).exists()
     ):
         return None
-    # A savepoint only where a concurrent duplicate can collide (dedupe_key): without one,
-    # a notification queued inside a sale costs one INSERT, not three round trips.
     notification = Notification(
         business_id=business_id,
         customer=customer,
@@ -65,6 +63,8 @@ def enqueue(
         body=body,
         dedupe_key=dedupe_key,
     )
+    # A savepoint only where a concurrent duplicate can collide (dedupe_key): without one,
+    # a notification queued inside a sale costs one INSERT, not three round trips.
     try:
         with transaction.atomic() if dedupe_key else nullcontext():
             _insert(notification)

@@ -64,9 +64,6 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
     """
     if customer.business_id != program.business_id:
         raise ValidationFailed(_("The customer is not of this program's business."))
-    qs = Account.objects.filter(customer=customer, program=program, key=key)
-    if lock:
-        qs = qs.select_for_update()
     account = _find_account(customer.pk, program.pk, key, lock)
     if account is not None:
         account._locked = lock
@@ -79,8 +76,8 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
             )
     except IntegrityError:  # created by a concurrent transaction meanwhile
         account = None
-    if account is None or lock:
-        account = qs.get()
+    if account is None or lock:  # the concurrent one's row, or ours locked
+        account = _find_account(customer.pk, program.pk, key, lock)
     account._locked = lock
     return account
 

@@ -62,27 +62,30 @@ def customer_history(*, customer_id, program_id, rules, at, timezone):
     """(has_completed_sales, {rule id: PeriodFigures}) for the period-based `rules`."""
     if customer_id is None:
         return False, {}
-    # Whether there is any completed sale: an EXISTS on the sales' index, not a
-    # COUNT(DISTINCT) that sorts the ids of every position of the customer's history.
-    columns = [
-        f"EXISTS (SELECT 1 FROM {Sale._meta.db_table} e WHERE e.customer_id = %s "
-        "AND e.program_id = %s AND e.status = %s AND e.time < %s)"
+    # The customer's completed sales of the program before `at`: the EXISTS below answers
+    # "any?" on the sales' index (a COUNT(DISTINCT) sorted every position's sale id), the
+    # sums read their positions.
+    sales = "{t}.customer_id = %s AND {t}.program_id = %s AND {t}.status = %s AND {t}.time < %s"
+    sales_params = [
+        customer_id,
+        program_id,
+        Sale.COMPLETED,
+        connection.ops.adapt_datetimefield_value(at),
     ]
-    params = [customer_id, program_id, Sale.COMPLETED, connection.ops.adapt_datetimefield_value(at)]
+    columns = [f"EXISTS (SELECT 1 FROM {Sale._meta.db_table} e WHERE {sales.format(t='e')})"]
+    params = list(sales_params)
     for rule in rules:
         condition, condition_params = _rule_condition(rule, at, timezone)
         columns.append(f"COALESCE(SUM(p.amount_to_pay) FILTER (WHERE {condition}), 0)")
         columns.append(f"COALESCE(SUM(p.quantity) FILTER (WHERE {condition}), 0)")
         params += condition_params + condition_params
-    if not rules:  # a first-visit rule only: no positions to sum
-        sql = f"SELECT {columns[0]}"
-    else:
-        sql = (
-            f"SELECT {', '.join(columns)} FROM {SalePosition._meta.db_table} p "
-            f"JOIN {Sale._meta.db_table} s ON s.id = p.sale_id "
-            "WHERE s.customer_id = %s AND s.program_id = %s AND s.status = %s AND s.time < %s"
+    sql = f"SELECT {', '.join(columns)}"
+    if rules:  # else a first-visit filter only: no positions to sum
+        sql += (
+            f" FROM {SalePosition._meta.db_table} p "
+            f"JOIN {Sale._meta.db_table} s ON s.id = p.sale_id WHERE {sales.format(t='s')}"
         )
-        params += params[:4]
+        params += sales_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -308,7 +308,7 @@ def load(
         f"""
         INSERT INTO loyalty_sale (id, business_id, program_id, point_of_sale_id, device_id,
             staff_id, customer_id, external_id, time, status, amount, discount, amount_to_pay,
-            points_paid, money_to_pay, result, created_at, cancelled_at)
+            points_paid, money_to_pay, answer, created_at, cancelled_at)
         SELECT s.id, %(biz)s, %(program)s, %(pos)s, %(device)s, NULL, s.customer_id, '', s.t,
             CASE WHEN s.cancelled THEN 'cancelled' ELSE 'completed' END,
             tot.amount, tot.discount, tot.amount - tot.discount, s.paid,
@@ -318,7 +318,7 @@ def load(
                 'amount_to_pay', (tot.amount - tot.discount)::text,
                 'points_paid', s.paid::text,
                 'money_to_pay', (tot.amount - tot.discount - s.paid)::text,
-                'positions', s.npos, 'loaded_history', true),
+                'positions', s.npos, 'loaded_history', true)::text,
             s.t, CASE WHEN s.cancelled THEN s.t + interval '1 hour' END
         FROM _hist_sale s CROSS JOIN LATERAL (
             SELECT sum({pos["amount"]}) AS amount, sum({pos["discount"]}) AS discount

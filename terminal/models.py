@@ -52,8 +52,13 @@ class IdempotencyRecord(TenantModel):
         constraints = [models.UniqueConstraint(fields=["device", "key"], name="idempotency_unique")]
 
     @property
-    def answer(self) -> dict:
-        return self.sale.result if self.sale_id else self.body
+    def answer(self) -> str:
+        """The stored answer's JSON text."""
+        if self.sale_id:
+            return self.sale.answer
+        from loyalty.checks.results import encode  # loyalty.checks imports this module
+
+        return encode(self.body)
 
 
 class CustomerSession(TenantModel):

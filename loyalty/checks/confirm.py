@@ -1,5 +1,6 @@
 """Confirm a check: one transaction, rows locked in one order, stored idempotently."""
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,7 +19,23 @@ from . import store
 from .context import build_context
 from .evaluate import run_engine, top_ups_of
 from .inputs import CheckInput
-from .results import build_result, iso, public, refusal_for_confirm
+from .results import build_result, encode, iso, public, refusal_for_confirm
+
+
+class Answer:
+    """A confirm's answer: its status and JSON text as stored, sent again unchanged on a
+    replay; `body` is that text parsed (or the dict it was encoded from)."""
+
+    def __init__(self, status: int, content: str, body: dict | None = None):
+        self.status = status
+        self.content = content
+        self._body = body
+
+    @property
+    def body(self) -> dict:
+        if self._body is None:
+            self._body = json.loads(self.content)
+        return self._body
 
 
 def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str):
@@ -64,8 +81,8 @@ def confirm_check(
     staff=None,
     idempotency_key: str | None = None,
     request_hash: str = "",
-) -> tuple[int, dict]:
-    """Confirm `data` at `point_of_sale`; returns (HTTP status, body) as stored.
+) -> Answer:
+    """Confirm `data` at `point_of_sale`; returns the answer (HTTP status, body) as stored.
 
     A replay with the same key and body returns the stored answer and writes nothing;
     any refusal raises a DomainError and writes nothing.
@@ -82,7 +99,7 @@ def confirm_check(
             if stored is not None:
                 if stored.request_hash != request_hash:
                     raise IdempotencyConflict(field="Idempotency-Key")
-                return stored.status_code, stored.answer
+                return Answer(stored.status_code, stored.answer)
 
         ctx = build_context(point_of_sale=point_of_sale, data=data, lock=True)
         result = run_engine(ctx)
@@ -128,14 +145,14 @@ def confirm_check(
             "external_id": sale.external_id,
             "created_at": iso(sale.created_at),
         }
-        sale.result = body
+        sale.answer = encode(body)
         store.write_sale(
             sale=sale,
             positions=store.position_rows(data, result),
             rules=store.rule_rows(result),
             record_id=record_id,
         )
-    return 201, body
+    return Answer(201, sale.answer, body)
 
 
 def _move_points(sale, customer, ctx, result, top_ups, at):

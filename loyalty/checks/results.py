@@ -1,5 +1,6 @@
 """The evaluation result as the terminal API answers it (terminal-api.md "Result")."""
 
+import json
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,12 @@ COUPON_MESSAGES = {
     "min_spend_not_reached": _("The check does not reach the coupon's minimum spend."),
     "customer_required": _("An identified customer is required."),
 }
+
+
+def encode(body: dict) -> str:
+    """The answer's JSON text, compact as the API renders it (the body holds only JSON
+    types: amounts are strings already)."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def money(value) -> str:

@@ -2,7 +2,7 @@
 
 On PostgreSQL the sale's id is drawn from its sequence up front (with the Idempotency-Key's
 claim), so that everything the confirm writes can point at it, and the sale, its positions,
-its applied rules and the key's link to the sale (whose result is the stored answer) go to
+its applied rules and the key's link to the sale (whose answer is the one stored) go to
 the server as one statement at the end: building and sending them through the ORM was a third
 of a confirm's time (docs/benchmarks.md, P2). Foreign keys are checked at commit (Django
 declares them DEFERRABLE INITIALLY DEFERRED), so rows written before the sale's own row are
@@ -46,7 +46,7 @@ SALE_COLUMNS = (
     "amount_to_pay",
     "points_paid",
     "money_to_pay",
-    "result",
+    "answer",
     "created_at",
 )
 
@@ -99,16 +99,16 @@ def rule_rows(result) -> list[dict]:
 
 
 def write_sale(*, sale: Sale, positions: list[dict], rules: list[dict], record_id=None):
-    """Store `sale` (its `result` set) with its lines; the key's record (`record_id`) gets the sale.
+    """Store `sale` (its `answer` set) with its lines; the key's record (`record_id`) gets the sale.
 
     With `one_statement()` the sale row is new here (its id drawn before); otherwise the
-    sale was saved already and only its result is updated.
+    sale was saved already and only its answer is updated.
     """
     if not one_statement():
         _write_with_orm(sale, positions, rules, record_id)
         return
     sale_row = {column: getattr(sale, column) for column in SALE_COLUMNS}
-    insert = json_rows.insert_sql(Sale._meta.db_table, SALE_COLUMNS, suffix=" RETURNING result")
+    insert = json_rows.insert_sql(Sale._meta.db_table, SALE_COLUMNS)
     parts = [f"s AS ({insert})"]
     params = [json_rows.dumps([sale_row])]
     parent = {"business_id": sale.business_id, "sale_id": sale.pk}
@@ -136,6 +136,6 @@ def _write_with_orm(sale, positions, rules, record_id):
         model.objects.bulk_create(
             model(business_id=sale.business_id, sale=sale, **row) for row in rows
         )
-    Sale.objects.filter(pk=sale.pk).update(result=sale.result)
+    Sale.objects.filter(pk=sale.pk).update(answer=sale.answer)
     if record_id is not None:
         IdempotencyRecord.objects.filter(pk=record_id).update(status_code=201, sale=sale)

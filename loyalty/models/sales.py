@@ -1,5 +1,8 @@
+import json
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .base import TenantModel
@@ -48,8 +51,10 @@ class Sale(TenantModel):
     amount_to_pay = models.DecimalField(**MONEY)
     points_paid = models.DecimalField(**MONEY)
     money_to_pay = models.DecimalField(**MONEY)
-    # The evaluation result as answered to the terminal (terminal-api.md).
-    result = models.JSONField(default=dict)
+    # The confirm's answer as sent to the terminal, JSON text byte for byte: a replay with
+    # the same Idempotency-Key sends it again unchanged (terminal-api.md). Text, not jsonb:
+    # jsonb reorders keys, and parsing it cost the server time at every confirm.
+    answer = models.TextField(default="{}", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -63,6 +68,11 @@ class Sale(TenantModel):
 
     def __str__(self):
         return f"#{self.pk} {self.amount_to_pay}"
+
+    @cached_property
+    def result(self) -> dict:
+        """The stored answer, parsed."""
+        return json.loads(self.answer)
 
 
 # A sale's lines copy their sale's business for tenant scoping; the database checks that

@@ -159,9 +159,9 @@ def confirm(request):
         )
     try:
         with transaction.atomic():
-            _status, body = confirm_check(
+            body = confirm_check(
                 point_of_sale=request.pos, data=check, staff=request.user, device=None
-            )
+            ).body
     except BaseException:
         if guard:
             cache.delete(guard)

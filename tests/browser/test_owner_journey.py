@@ -56,8 +56,7 @@ def sell(pos, amount):
         positions=(PositionInput(code="COFFEE", price=D(amount), quantity=D("1"), title="Coffee"),),
         time=weekday_noon(),
     )
-    _status, body = confirm_check(point_of_sale=pos, data=data)
-    return body
+    return confirm_check(point_of_sale=pos, data=data).body
 
 
 @pytest.mark.parametrize("lang", ["en", "uk"])

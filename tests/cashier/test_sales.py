@@ -28,8 +28,8 @@ def sell(shop, *, customer=None, pos=None, points="0.00", coupons=(), quantity="
         pay_with_points=D(points),
         coupons=tuple(coupons),
     )
-    _status, body = confirm_check(point_of_sale=pos or shop.pos, data=data, staff=shop.cashier)
-    return Sale.objects.get(pk=body["sale"]["id"])
+    answer = confirm_check(point_of_sale=pos or shop.pos, data=data, staff=shop.cashier)
+    return Sale.objects.get(pk=answer.body["sale"]["id"])
 
 
 def test_receipt_shows_totals_and_rule_explanations(till, shop):

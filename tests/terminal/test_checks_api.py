@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from customers import ledger
 from customers.models import LedgerEntry
@@ -132,6 +133,34 @@ def test_confirm_writes_sale_credits_and_replays(till):
     assert cancel.status_code == 200
     after_cancel = till.confirm(body, key="abc")
     assert (after_cancel.status_code, after_cancel.json()) == (201, data)
+
+
+def test_a_replay_answers_the_first_answer_byte_for_byte(till):
+    till.rule(action="credit_check_percent", value=D("10"))
+    customer_of(till)
+    body = {"customer": {"phone": "+380501234567"}, "positions": [item(LATTE)]}
+    first = till.confirm(body, key="bytes")
+    again = till.confirm(body, key="bytes")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first["Content-Type"] == again["Content-Type"] == "application/json"
+    assert again.content == first.content
+    sale = Sale.objects.get()
+    assert sale.answer.encode() == first.content
+    assert sale.result["sale"]["id"] == sale.pk
+
+
+def test_the_stored_answers_are_compressed_with_lz4_where_the_server_has_it(postgres_only):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL is built without lz4")
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = 'loyalty_sale'::regclass AND attname = 'answer'"
+        )
+        assert cursor.fetchone()[0] == "l"
 
 
 def test_a_key_stored_before_the_sale_link_replays_its_copied_answer(till):

@@ -11,6 +11,7 @@ several accounts lock them up front with `lock_accounts` (primary-key order: no 
 Decisions the spec leaves open are in docs/ledger.md.
 """
 
+import functools
 from contextlib import nullcontext
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,7 +21,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty import json_rows
+from loyalty import json_rows, sql_rows
 from loyalty.errors import Refused, ValidationFailed
 
 from .models import Account, AccountType, LedgerEntry, Lot, LotUse
@@ -85,13 +86,18 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
 def _find_account(customer_id, program_id, key: str, lock: bool) -> Account | None:
     # Written as SQL: a confirm locks its customer's account, and compiling the ORM query
     # (with first()'s ORDER BY) cost more Python than the query took on the server.
-    sql = (
-        f"SELECT * FROM {connection.ops.quote_name(Account._meta.db_table)} "
-        "WHERE customer_id = %s AND program_id = %s AND key = %s"
+    lock = lock and connection.features.has_select_for_update
+    return sql_rows.fetch_instance(Account, _find_account_sql(lock), [customer_id, program_id, key])
+
+
+@functools.cache
+def _find_account_sql(lock: bool) -> str:
+    return (
+        f"SELECT {sql_rows.columns(Account, 'a')} "
+        f"FROM {connection.ops.quote_name(Account._meta.db_table)} a "
+        "WHERE a.customer_id = %s AND a.program_id = %s AND a.key = %s"
+        + (" FOR UPDATE" if lock else "")
     )
-    if lock and connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    return next(iter(Account.objects.raw(sql, [customer_id, program_id, key])), None)
 
 
 def _check_account_key(program, key: str) -> None:

@@ -1,5 +1,6 @@
 """Reads of customers' accounts and the ledger."""
 
+import functools
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,6 +9,8 @@ from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from loyalty import sql_rows
 
 from .ledger import ZERO, active_lots_q, money, pending_lots_q
 from .models import Account, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
@@ -63,17 +66,27 @@ def customer_for_check(
         raise ValueError(f"not a customer look-up: {column}")
     if connection.vendor != "postgresql":
         return _customer_for_check_orm(business_id, program_id, at, lock, column, value)
+    params = [program_id, at, at, program_id, Account.BONUS, business_id, value]
+    customer = sql_rows.fetch_instance(
+        Customer, _customer_for_check_sql(column, lock), params, extra=CHECK_EXTRAS
+    )
+    if customer is None:
+        return None
+    customer.spendable_bonus = money(customer.spendable_bonus or ZERO)
+    return customer
+
+
+CHECK_EXTRAS = ("program_category", "spendable_bonus")
+
+
+@functools.cache
+def _customer_for_check_sql(column: str, lock: bool) -> str:
     tables = {
         model.__name__: model._meta.db_table
         for model in (Customer, Enrolment, CustomerCategory, Account, Lot)
     }
-    # The columns by name, not c.*: a prepared statement must not change its result type
-    # when a migration adds a column.
-    columns = ", ".join(
-        f"c.{connection.ops.quote_name(f.column)}" for f in Customer._meta.concrete_fields
-    )
-    sql = f"""
-        SELECT {columns},
+    return f"""
+        SELECT {sql_rows.columns(Customer, "c")},
             (SELECT k.key FROM {tables["Enrolment"]} e
                 JOIN {tables["CustomerCategory"]} k ON k.id = e.category_id
                 WHERE e.customer_id = c.id AND e.program_id = %s LIMIT 1) AS program_category,
@@ -87,13 +100,6 @@ def customer_for_check(
         WHERE c.business_id = %s AND c.{column} = %s
         {"FOR UPDATE OF c" if lock else ""}
     """
-    params = [program_id, at, at, program_id, Account.BONUS, business_id, value]
-    found = list(Customer.objects.raw(sql, params))
-    if not found:
-        return None
-    customer = found[0]
-    customer.spendable_bonus = money(customer.spendable_bonus or ZERO)
-    return customer
 
 
 def _customer_for_check_orm(business_id, program_id, at, lock, column, value):

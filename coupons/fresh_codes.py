@@ -8,6 +8,7 @@ services.py; both are covered by the same tests.
 """
 
 import functools
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Model
@@ -47,16 +48,17 @@ def supported(series) -> bool:
 
 
 @functools.cache
-def _statement(reserve: bool) -> str:
-    """The statement's text (built once: its typed placeholders cost more than the query's
-    own Python). Parameters: [quantity, series id, quantity] with `reserve`, then the coupons'
-    JSON rows, then EVENT_COLUMNS' values."""
+def _ctes(tag: str, reserve: bool) -> tuple[str, ...]:
+    """The WITH clauses `{tag}s` (the reservation, with `reserve`), `{tag}c` (the coupons:
+    id, code_norm) and `{tag}e` (their events), built once: their typed placeholders cost
+    more than the query's own Python. Parameters: [quantity, series id, quantity] with
+    `reserve`, then the coupons' JSON rows, then EVENT_COLUMNS' values."""
     qn = connection.ops.quote_name
     event_fields = {f.attname: f for f in _fields(CouponEvent)}
     parts = []
     if reserve:
         parts.append(
-            f"s AS (UPDATE {qn(CouponSeries._meta.db_table)} "
+            f"{tag}s AS (UPDATE {qn(CouponSeries._meta.db_table)} "
             "SET issued_count = issued_count + %s WHERE id = %s AND NOT is_archived "
             "AND (inventory IS NULL OR inventory >= issued_count + %s) RETURNING id)"
         )
@@ -64,17 +66,82 @@ def _statement(reserve: bool) -> str:
         Coupon._meta.db_table,
         [f.column for f in _fields(Coupon)],
         # nothing is inserted when the reservation is refused
-        where=" WHERE EXISTS (SELECT FROM s)" if reserve else "",
+        where=f" WHERE EXISTS (SELECT FROM {tag}s)" if reserve else "",
         suffix=" ON CONFLICT DO NOTHING RETURNING id, code_norm",
     )
-    parts.append(f"c AS ({insert})")
+    parts.append(f"{tag}c AS ({insert})")
     parts.append(
-        f"e AS (INSERT INTO {qn(CouponEvent._meta.db_table)} "
+        f"{tag}e AS (INSERT INTO {qn(CouponEvent._meta.db_table)} "
         f"(coupon_id, {', '.join(qn(c) for c in EVENT_COLUMNS)}) "
-        f"SELECT c.id, {', '.join(_typed(event_fields[c]) for c in EVENT_COLUMNS)} FROM c)"
+        f"SELECT {tag}c.id, {', '.join(_typed(event_fields[c]) for c in EVENT_COLUMNS)} "
+        f"FROM {tag}c)"
     )
+    return tuple(parts)
+
+
+@functools.cache
+def _statement(reserve: bool) -> str:
     marker = "SELECT NULL::bigint, NULL::varchar FROM s UNION ALL " if reserve else ""
-    return f"WITH {', '.join(parts)} {marker}SELECT id, code_norm FROM c"
+    return f"WITH {', '.join(_ctes('', reserve))} {marker}SELECT id, code_norm FROM c"
+
+
+def _base_row(series, fields: dict) -> dict:
+    # One model instance gives every column's value; each coupon is that row with its code
+    # (a Coupon(**fields) per coupon was a tenth of the issue's Python time).
+    proto = Coupon(
+        business_id=series.business_id, series=series, created_at=timezone.now(), **fields
+    )
+    return {f.column: getattr(proto, f.attname) for f in _fields(Coupon)}
+
+
+def _event_params(series, event: dict) -> list:
+    values = {"business_id": series.business_id, "series_id": series.pk, "from_state": "", **event}
+    return [values[c] for c in EVENT_COLUMNS]
+
+
+class CodesTaken(Exception):
+    """A drawn code was taken in the meantime (40+ random bits: practically never); the
+    statement that should have inserted it is rolled back and the codes drawn again."""
+
+
+@dataclass
+class IssuePart:
+    """`quantity` coupons of a series with their events, as WITH clauses (`ctes`, with
+    `params` in order) of a statement that writes more: a confirm's last one (loyalty/checks/
+    store.py). `checks` are the two expressions that statement selects for `verify`."""
+
+    quantity: int
+    codes: list[str]
+    ctes: tuple[str, ...]
+    params: list
+    checks: tuple[str, str]
+
+    def verify(self, reserved: int, inserted: int) -> bool:
+        """False when the inventory (or the series being archived) refused the coupons;
+        CodesTaken when a code was taken: nothing of the statement may be kept then."""
+        if not reserved:
+            return False
+        if inserted != self.quantity:
+            raise CodesTaken()
+        return True
+
+
+def issue_part(series, quantity: int, fields: dict, event: dict, *, tag: str) -> IssuePart:
+    """The coupons that `issue` would write, as part of a larger statement; `tag` names
+    its clauses apart from the statement's others."""
+    base_row = _base_row(series, fields)
+    drawn = [
+        {**base_row, "code": code, "code_norm": norm}
+        for code, norm in generate_codes(series, quantity)
+    ]
+    return IssuePart(
+        quantity=quantity,
+        codes=[row["code"] for row in drawn],
+        ctes=_ctes(tag, True),
+        params=[quantity, series.pk, quantity, json_rows.dumps(drawn)]
+        + _event_params(series, event),
+        checks=(f"(SELECT count(*) FROM {tag}s)", f"(SELECT count(*) FROM {tag}c)"),
+    )
 
 
 def issue(series, quantity: int, fields: dict, event: dict) -> list[Coupon] | None:
@@ -82,20 +149,8 @@ def issue(series, quantity: int, fields: dict, event: dict) -> list[Coupon] | No
     (the CouponEvent fields besides the coupon). None, having written nothing, when the
     inventory (or the series being archived) refuses them.
     """
-    coupon_fields = _fields(Coupon)
-    event_values = {
-        "business_id": series.business_id,
-        "series_id": series.pk,
-        "from_state": "",
-        **event,
-    }
-    event_params = [event_values[c] for c in EVENT_COLUMNS]
-    # One model instance gives every column's value; each coupon is that row with its code
-    # (a Coupon(**fields) per coupon was a tenth of the issue's Python time).
-    proto = Coupon(
-        business_id=series.business_id, series=series, created_at=timezone.now(), **fields
-    )
-    base_row = {f.column: getattr(proto, f.attname) for f in coupon_fields}
+    event_params = _event_params(series, event)
+    base_row = _base_row(series, fields)
     related = [name for name, value in fields.items() if isinstance(value, Model)]
     all_fields = Coupon._meta.concrete_fields
     attnames = [f.attname for f in all_fields]

@@ -193,7 +193,7 @@ def _take_stock(series, quantity, fields) -> list[Coupon]:
     return coupons
 
 
-def issue_coupons(
+def plan_issue(
     *,
     series,
     quantity: int,
@@ -204,18 +204,12 @@ def issue_coupons(
     actor="",
     staff=None,
     point_of_sale=None,
-    notify=False,
-    savepoint=True,
-) -> list[Coupon]:
-    """Issue ``quantity`` coupons of ``series``: into ``customer``'s wallet, or free.
-
-    Refused with ``coupon_series_exhausted`` past the inventory (exact under concurrency),
-    for an archived series, after ``issue_until``, and when stock codes run out.
-    ``series.issued_count`` in memory is not refreshed.
-    """
+) -> tuple[dict, dict]:
+    """Check that ``quantity`` coupons of ``series`` may be issued now (refusals as in
+    `issue_coupons`, the inventory apart) and return the new coupons' fields and their
+    "issued" event's fields (the CouponEvent fields besides the coupon and series)."""
     if quantity is None or int(quantity) < 1:
         raise ValidationFailed(_("Issue at least one coupon."), field="quantity")
-    quantity = int(quantity)
     if customer is not None and customer.business_id != series.business_id:
         raise NotFound(_("No such customer."), field="customer")
     _refuse_unissuable(series, at)
@@ -236,6 +230,41 @@ def issue_coupons(
         "point_of_sale_id": getattr(point_of_sale, "pk", None),
         "sale_id": getattr(sale, "pk", None),
     }
+    return fields, event
+
+
+def issue_coupons(
+    *,
+    series,
+    quantity: int,
+    at,
+    customer=None,
+    sale=None,
+    actor_kind="system",
+    actor="",
+    staff=None,
+    point_of_sale=None,
+    notify=False,
+    savepoint=True,
+) -> list[Coupon]:
+    """Issue ``quantity`` coupons of ``series``: into ``customer``'s wallet, or free.
+
+    Refused with ``coupon_series_exhausted`` past the inventory (exact under concurrency),
+    for an archived series, after ``issue_until``, and when stock codes run out.
+    ``series.issued_count`` in memory is not refreshed.
+    """
+    fields, event = plan_issue(
+        series=series,
+        quantity=quantity,
+        at=at,
+        customer=customer,
+        sale=sale,
+        actor_kind=actor_kind,
+        actor=actor,
+        staff=staff,
+        point_of_sale=point_of_sale,
+    )
+    quantity = int(quantity)
     # savepoint=False for a caller whose whole transaction fails with a refusal anyway.
     with transaction.atomic(savepoint=savepoint):
         if fresh_codes.supported(series):
@@ -261,19 +290,19 @@ def issue_coupons(
                 for c in coupons
             )
         if notify and customer is not None:
-            _notify_issued(customer, series, coupons)
+            notify_issued(customer, series, len(coupons), coupons[0].valid_to)
     return coupons
 
 
-def _notify_issued(customer, series, coupons):
+def notify_issued(customer, series, count: int, valid_to):
+    """Queue the message telling `customer` about `count` new coupons of `series`."""
     with translation.override(_language(customer, series.business)):
         title = series_title(series, translation.get_language())
         body = ngettext(
             "You have a new coupon: %(title)s.",
             "You have %(count)d new coupons: %(title)s.",
-            len(coupons),
-        ) % {"count": len(coupons), "title": title}
-        valid_to = coupons[0].valid_to
+            count,
+        ) % {"count": count, "title": title}
         if valid_to is not None:
             body += " " + _("Valid until %(date)s.") % {
                 "date": _local_date(valid_to, series.business)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from coupons import fresh_codes
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger
@@ -87,6 +88,23 @@ def confirm_check(
     A replay with the same key and body returns the stored answer and writes nothing;
     any refusal raises a DomainError and writes nothing.
     """
+    for attempt in range(3):
+        try:
+            return _confirm(
+                point_of_sale=point_of_sale,
+                data=data,
+                device=device,
+                staff=staff,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+            )
+        except fresh_codes.CodesTaken:
+            # Everything was rolled back: draw the coupon codes again.
+            if attempt == 2:
+                raise
+
+
+def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_hash) -> Answer:
     with transaction.atomic():
         record_id = sale_id = None
         if device is not None and idempotency_key:
@@ -138,7 +156,9 @@ def confirm_check(
             sale.save(force_insert=True)
         _move_points(sale, customer, ctx, result, top_ups, at)
         _redeem_coupons(sale, customer, ctx, device, staff, at)
-        body["coupons_issued"] = _issue_coupons(sale, customer, ctx, result, device, at)
+        body["coupons_issued"], issue_parts = _issue_coupons(
+            sale, customer, ctx, result, device, at
+        )
 
         body["sale"] = {
             "id": sale.pk,
@@ -146,12 +166,16 @@ def confirm_check(
             "created_at": iso(sale.created_at),
         }
         sale.answer = encode(body)
-        store.write_sale(
+        checks = store.write_sale(
             sale=sale,
             positions=store.position_rows(data, result),
             rules=store.rule_rows(result),
             record_id=record_id,
+            extra=issue_parts,
         )
+        for i, part in enumerate(issue_parts):
+            if not part.verify(*checks[2 * i : 2 * i + 2]):
+                raise coupon_services.refusal("coupon_series_exhausted")
     return Answer(201, sale.answer, body)
 
 
@@ -222,10 +246,13 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
 
 
 def _issue_coupons(sale, customer, ctx, result, device, at):
-    """Issue what the rules earned, one call per series whatever the number of rules that
-    issue it: a constant number of writes (and one notification) per series."""
+    """Issue what the rules earned, one batch per series whatever the number of rules that
+    issue it: ([{series, code, valid_to}], the IssueParts that the sale's statement writes).
+
+    On PostgreSQL new-code coupons are written by the sale's own statement (one round trip
+    less a confirm, docs/benchmarks.md P2); stock codes and other databases issue here."""
     if not result.coupons_issued:
-        return []
+        return [], []
     quantities: dict[str, int] = {}
     for issue in result.coupons_issued:
         quantities[issue.series] = quantities.get(issue.series, 0) + issue.quantity
@@ -236,22 +263,35 @@ def _issue_coupons(sale, customer, ctx, result, device, at):
         series_list += CouponSeries.objects.filter(
             program_id=ctx.program.pk, key__in=missing
         ).select_related("business")
-    issued = []
+    issued, parts = [], []
+    who = {
+        "at": at,
+        "customer": customer,
+        "sale": sale,
+        "actor_kind": "device" if device is not None else "system",
+        "actor": str(device or ""),
+        "point_of_sale": ctx.point_of_sale,
+    }
     # Primary-key order: the series rows are locked by the inventory UPDATE until commit.
     for series in sorted(series_list, key=lambda s: s.pk):
-        coupons = coupon_services.issue_coupons(
-            series=series,
-            quantity=quantities[series.key],
-            at=at,
-            customer=customer,
-            sale=sale,
-            actor_kind="device" if device is not None else "system",
-            actor=str(device or ""),
-            point_of_sale=ctx.point_of_sale,
-            notify=customer is not None,
-            savepoint=False,
-        )
+        quantity = quantities[series.key]
+        if store.one_statement() and fresh_codes.supported(series):
+            fields, event = coupon_services.plan_issue(series=series, quantity=quantity, **who)
+            part = fresh_codes.issue_part(series, quantity, fields, event, tag=f"i{len(parts)}_")
+            parts.append(part)
+            codes, valid_to = part.codes, fields["valid_to"]
+            if customer is not None:
+                coupon_services.notify_issued(customer, series, quantity, valid_to)
+        else:
+            coupons = coupon_services.issue_coupons(
+                series=series,
+                quantity=quantity,
+                notify=customer is not None,
+                savepoint=False,
+                **who,
+            )
+            codes, valid_to = [c.code for c in coupons], coupons[0].valid_to
         issued += [
-            {"series": series.key, "code": c.code, "valid_to": iso(c.valid_to)} for c in coupons
+            {"series": series.key, "code": code, "valid_to": iso(valid_to)} for code in codes
         ]
-    return issued
+    return issued, parts

@@ -98,18 +98,22 @@ def rule_rows(result) -> list[dict]:
     ]
 
 
-def write_sale(*, sale: Sale, positions: list[dict], rules: list[dict], record_id=None):
+def write_sale(
+    *, sale: Sale, positions: list[dict], rules: list[dict], record_id=None, extra=()
+) -> tuple:
     """Store `sale` (its `answer` set) with its lines; the key's record (`record_id`) gets the sale.
 
     With `one_statement()` the sale row is new here (its id drawn before); otherwise the
-    sale was saved already and only its answer is updated.
+    sale was saved already and only its answer is updated. `extra` (PostgreSQL) are more
+    writes of the sale as WITH clauses, such as the coupons it issues
+    (coupons.fresh_codes.IssuePart); the answer is the values of their `checks`, in order.
     """
     if not one_statement():
         _write_with_orm(sale, positions, rules, record_id)
-        return
+        return ()
     sale_row = {column: getattr(sale, column) for column in SALE_COLUMNS}
     insert = json_rows.insert_sql(Sale._meta.db_table, SALE_COLUMNS)
-    parts = [f"s AS ({insert})"]
+    clauses = [f"s AS ({insert})"]
     params = [json_rows.dumps([sale_row])]
     parent = {"business_id": sale.business_id, "sale_id": sale.pk}
     for name, model, columns, rows in (
@@ -118,17 +122,23 @@ def write_sale(*, sale: Sale, positions: list[dict], rules: list[dict], record_i
     ):
         if rows:
             sql = json_rows.insert_sql(model._meta.db_table, LINE_PARENT + columns)
-            parts.append(f"{name} AS ({sql})")
+            clauses.append(f"{name} AS ({sql})")
             params.append(json_rows.dumps([{**parent, **row} for row in rows]))
     if record_id is not None:
-        parts.append(
+        clauses.append(
             f"k AS (UPDATE {connection.ops.quote_name(IdempotencyRecord._meta.db_table)} "
             "SET status_code = 201, sale_id = %s WHERE id = %s)"
         )
         params += [sale.pk, record_id]
+    checks = []
+    for part in extra:
+        clauses += part.ctes
+        params += part.params
+        checks += part.checks
     # Data-modifying WITH clauses run to completion whether or not the query reads them.
     with connection.cursor() as cursor:
-        cursor.execute("WITH " + ", ".join(parts) + " SELECT 1", params)
+        cursor.execute(f"WITH {', '.join(clauses)} SELECT {', '.join(checks) or '1'}", params)
+        return cursor.fetchone() if checks else ()
 
 
 def _write_with_orm(sale, positions, rules, record_id):

@@ -113,12 +113,17 @@ def _event(
     )
 
 
-def _notify(customer, *, kind, subject, body, dedupe_key=""):
+def _notify(customer, *, kind, subject, body, dedupe_key="", parts=None):
     # Imported here: the outbox lives in the customers app, which imports coupon models.
     from customers.notify import notify_customer
 
     return notify_customer(
-        customer=customer, kind=kind, body=body, subject=subject, dedupe_key=dedupe_key
+        customer=customer,
+        kind=kind,
+        body=body,
+        subject=subject,
+        dedupe_key=dedupe_key,
+        parts=parts,
     )
 
 
@@ -294,8 +299,9 @@ def issue_coupons(
     return coupons
 
 
-def notify_issued(customer, series, count: int, valid_to):
-    """Queue the message telling `customer` about `count` new coupons of `series`."""
+def notify_issued(customer, series, count: int, valid_to, *, parts=None):
+    """Queue the message telling `customer` about `count` new coupons of `series`
+    (`parts`: see customers.notify.enqueue)."""
     with translation.override(_language(customer, series.business)):
         title = series_title(series, translation.get_language())
         body = ngettext(
@@ -307,7 +313,7 @@ def notify_issued(customer, series, count: int, valid_to):
             body += " " + _("Valid until %(date)s.") % {
                 "date": _local_date(valid_to, series.business)
             }
-        _notify(customer, kind="coupon_issued", subject=title, body=body)
+        _notify(customer, kind="coupon_issued", subject=title, body=body, parts=parts)
 
 
 def issue_to_customers(

@@ -7,6 +7,7 @@ JSON (docs/benchmarks.md, P2). PostgreSQL casts each JSON value to its column's 
 """
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -42,3 +43,14 @@ def model_columns(model, *, exclude=()) -> list:
 
 def model_row(obj, fields) -> dict:
     return {f.column: getattr(obj, f.attname) for f in fields}
+
+
+@dataclass
+class StatementPart:
+    """Writes that need no answer of their own, as WITH clauses (`ctes`, with `params` in
+    order) of a statement that writes more: a confirm's last one (loyalty/checks/store.py).
+    `checks` are expressions that statement selects for the part's author."""
+
+    ctes: tuple[str, ...]
+    params: list
+    checks: tuple[str, ...] = ()

@@ -13,6 +13,7 @@ while an earlier wake's job is already past its query waits for the next wake or
 periodic job, a minute at most.
 """
 
+import functools
 import logging
 import time
 from contextlib import nullcontext
@@ -41,9 +42,14 @@ def enqueue(
     body: str,
     subject: str = "",
     dedupe_key: str = "",
+    parts: list | None = None,
 ) -> Notification | None:
     """Queues one message; None when nothing new was queued: no recipient, or a message
-    with the same `dedupe_key` exists already for the business."""
+    with the same `dedupe_key` exists already for the business.
+
+    With `parts` (PostgreSQL, no `dedupe_key`), the row is not written here but appended to
+    `parts` as a json_rows.StatementPart for the caller's last statement; it has no id then.
+    """
     recipient = (recipient or "").strip()
     if not recipient:
         return None
@@ -63,17 +69,42 @@ def enqueue(
         body=body,
         dedupe_key=dedupe_key,
     )
-    # A savepoint only where a concurrent duplicate can collide (dedupe_key): without one,
-    # a notification queued inside a sale costs one INSERT, not three round trips.
-    try:
-        with transaction.atomic() if dedupe_key else nullcontext():
-            _insert(notification)
-    except IntegrityError:
-        if dedupe_key:  # queued concurrently with the same key
-            return None
-        raise
+    if parts is not None and connection.vendor == "postgresql" and not dedupe_key:
+        notification.created_at = timezone.now()
+        parts.append(
+            json_rows.StatementPart(
+                ctes=(f"n{len(parts)} AS ({_insert_sql(returning=False)})",),
+                params=[_json_row(notification)],
+            )
+        )
+    else:
+        # A savepoint only where a concurrent duplicate can collide (dedupe_key): without
+        # one, a notification queued inside a sale costs one INSERT, not three round trips.
+        try:
+            with transaction.atomic() if dedupe_key else nullcontext():
+                _insert(notification)
+        except IntegrityError:
+            if dedupe_key:  # queued concurrently with the same key
+                return None
+            raise
     transaction.on_commit(wake_sender)
     return notification
+
+
+@functools.cache
+def _insert_sql(*, returning: bool) -> str:
+    fields = json_rows.model_columns(Notification)
+    return json_rows.insert_sql(
+        Notification._meta.db_table,
+        [f.column for f in fields],
+        suffix=" RETURNING id" if returning else "",
+    )
+
+
+def _json_row(notification: Notification) -> str:
+    return json_rows.dumps(
+        [json_rows.model_row(notification, json_rows.model_columns(Notification))]
+    )
 
 
 def _insert(notification: Notification) -> None:
@@ -83,12 +114,8 @@ def _insert(notification: Notification) -> None:
         notification.save(force_insert=True)
         return
     notification.created_at = timezone.now()
-    fields = json_rows.model_columns(Notification)
-    sql = json_rows.insert_sql(
-        Notification._meta.db_table, [f.column for f in fields], suffix=" RETURNING id"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [json_rows.dumps([json_rows.model_row(notification, fields)])])
+        cursor.execute(_insert_sql(returning=True), [_json_row(notification)])
         notification.pk = cursor.fetchone()[0]
     notification._state.adding = False
 
@@ -112,10 +139,11 @@ def wake_sender() -> None:
 
 
 def notify_customer(
-    *, customer, kind: str, body: str, subject: str = "", dedupe_key: str = ""
+    *, customer, kind: str, body: str, subject: str = "", dedupe_key: str = "", parts=None
 ) -> Notification | None:
     """Queues a message to `customer` on their channel (SMS to the phone, e-mail to the
-    address); None when they are not to be contacted or have no address for the channel."""
+    address); None when they are not to be contacted or have no address for the channel.
+    `parts`: see `enqueue`."""
     recipient = {
         Customer.Channel.SMS: customer.phone,
         Customer.Channel.EMAIL: customer.email,
@@ -131,6 +159,7 @@ def notify_customer(
         body=body,
         subject=subject,
         dedupe_key=dedupe_key,
+        parts=parts,
     )
 
 

@@ -3,6 +3,7 @@
 import json
 from collections import defaultdict
 from decimal import Decimal
+from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -156,9 +157,7 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             sale.save(force_insert=True)
         _move_points(sale, customer, ctx, result, top_ups, at)
         _redeem_coupons(sale, customer, ctx, device, staff, at)
-        body["coupons_issued"], issue_parts = _issue_coupons(
-            sale, customer, ctx, result, device, at
-        )
+        body["coupons_issued"], parts = _issue_coupons(sale, customer, ctx, result, device, at)
 
         body["sale"] = {
             "id": sale.pk,
@@ -171,10 +170,11 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             positions=store.position_rows(data, result),
             rules=store.rule_rows(result),
             record_id=record_id,
-            extra=issue_parts,
+            extra=parts,
         )
-        for i, part in enumerate(issue_parts):
-            if not part.verify(*checks[2 * i : 2 * i + 2]):
+        answers = iter(checks)
+        for part in parts:
+            if isinstance(part, fresh_codes.IssuePart) and not part.verify(*islice(answers, 2)):
                 raise coupon_services.refusal("coupon_series_exhausted")
     return Answer(201, sale.answer, body)
 
@@ -247,7 +247,8 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
 
 def _issue_coupons(sale, customer, ctx, result, device, at):
     """Issue what the rules earned, one batch per series whatever the number of rules that
-    issue it: ([{series, code, valid_to}], the IssueParts that the sale's statement writes).
+    issue it: ([{series, code, valid_to}], the parts that the sale's statement writes: the
+    coupons (fresh_codes.IssuePart) and the customer's message).
 
     On PostgreSQL new-code coupons are written by the sale's own statement (one round trip
     less a confirm, docs/benchmarks.md P2); stock codes and other databases issue here."""
@@ -280,8 +281,8 @@ def _issue_coupons(sale, customer, ctx, result, device, at):
             part = fresh_codes.issue_part(series, quantity, fields, event, tag=f"i{len(parts)}_")
             parts.append(part)
             codes, valid_to = part.codes, fields["valid_to"]
-            if customer is not None:
-                coupon_services.notify_issued(customer, series, quantity, valid_to)
+            if customer is not None:  # its message is written by the same statement
+                coupon_services.notify_issued(customer, series, quantity, valid_to, parts=parts)
         else:
             coupons = coupon_services.issue_coupons(
                 series=series,

@@ -85,3 +85,28 @@ def test_a_code_taken_meanwhile_is_drawn_again(till, monkeypatch):
     assert Sale.objects.count() == 2
     series.refresh_from_db()
     assert series.issued_count == 4
+
+
+def test_an_identified_confirm_queues_the_customers_message_with_its_coupons(till):
+    from customers.models import Customer, Notification
+    from tests.factories import CustomerFactory, EnrolmentFactory
+
+    gift_series(till, inventory=3)
+    customer = CustomerFactory(
+        business=till.business, phone="+380501112233", channel=Customer.Channel.SMS
+    )
+    EnrolmentFactory(customer=customer, business=till.business, program=till.program)
+    ref = {"customer": {"phone": "+380501112233"}, "positions": [item(LATTE)]}
+    answer = till.confirm(ref, key="n1")
+    assert answer.status_code == 201, answer.json()
+    [message] = Notification.objects.all()
+    assert (message.customer_id, message.kind, message.recipient) == (
+        customer.pk,
+        "coupon_issued",
+        "+380501112233",
+    )
+    assert "2" in message.body and message.state == Notification.State.PENDING
+    assert Coupon.objects.filter(customer=customer).count() == 2
+    # Refused for want of stock: neither the sale nor its message is written.
+    assert till.confirm(ref, key="n2").status_code == 422
+    assert Notification.objects.count() == 1

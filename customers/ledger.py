@@ -186,9 +186,11 @@ def _new_entry(row: Account, amount: Decimal, kind: str, at, **fields) -> Ledger
     )
 
 
-def _save_credit(row: Account, entry: LedgerEntry, amount: Decimal, activates_at, expires_at):
+def _save_credit(
+    row: Account, entry: LedgerEntry, amount: Decimal, activates_at, expires_at, parts=None
+):
     """Saves the new credit `entry`: it repays debt first, what is left becomes its lot,
-    and the account's totals are stored."""
+    and the account's totals are stored (by the caller's last statement with `parts`)."""
     repay = min(row.debt, amount)
     lot = Lot(
         business_id=row.business_id,
@@ -201,7 +203,10 @@ def _save_credit(row: Account, entry: LedgerEntry, amount: Decimal, activates_at
     row.debt -= repay
     row.balance += amount
     if connection.vendor == "postgresql":
-        _save_credit_in_one_statement(row, entry, lot)
+        if parts is None:
+            _save_credit_in_one_statement(row, entry, lot)
+        else:
+            _add_credit_parts(row, entry, lot, parts)
         return
     entry.save(force_insert=True)
     lot.entry = entry
@@ -209,9 +214,10 @@ def _save_credit(row: Account, entry: LedgerEntry, amount: Decimal, activates_at
     _store_totals(row)
 
 
-def _save_credit_in_one_statement(row: Account, entry: LedgerEntry, lot: Lot) -> None:
-    """The entry, its lot and the account's totals in one round trip: a confirm that earns
-    points pays one, not three (docs/benchmarks.md, P2)."""
+@functools.cache
+def _credit_ctes(tag: str) -> tuple[str, str, str]:
+    """WITH clauses `{tag}e` (the entry: id), `{tag}l` (its lot) and `{tag}a` (the account's
+    totals). Parameters: the entry's JSON row, the lot's, then balance, debt, account id."""
     qn = connection.ops.quote_name
     entry_fields = json_rows.model_columns(LedgerEntry)
     lot_fields = json_rows.model_columns(Lot, exclude=("entry_id",))
@@ -219,25 +225,52 @@ def _save_credit_in_one_statement(row: Account, entry: LedgerEntry, lot: Lot) ->
     insert_entry = json_rows.insert_sql(
         LedgerEntry._meta.db_table, [f.column for f in entry_fields], suffix=" RETURNING id"
     )
-    sql = (
-        f"WITH e AS ({insert_entry}), "
-        f"l AS (INSERT INTO {qn(Lot._meta.db_table)} ({lot_names}, entry_id) "
-        f"SELECT {', '.join('x.' + qn(f.column) for f in lot_fields)}, e.id "
-        f"FROM json_populate_recordset(NULL::{qn(Lot._meta.db_table)}, %s) x, e), "
-        f"a AS (UPDATE {qn(Account._meta.db_table)} SET balance = %s, debt = %s WHERE id = %s) "
-        "SELECT id FROM e"
+    return (
+        f"{tag}e AS ({insert_entry})",
+        f"{tag}l AS (INSERT INTO {qn(Lot._meta.db_table)} ({lot_names}, entry_id) "
+        f"SELECT {', '.join('x.' + qn(f.column) for f in lot_fields)}, {tag}e.id "
+        f"FROM json_populate_recordset(NULL::{qn(Lot._meta.db_table)}, %s) x, {tag}e)",
+        f"{tag}a AS (UPDATE {qn(Account._meta.db_table)} "
+        "SET balance = %s, debt = %s WHERE id = %s)",
     )
-    params = [
-        json_rows.dumps([json_rows.model_row(entry, entry_fields)]),
-        json_rows.dumps([json_rows.model_row(lot, lot_fields)]),
-        row.balance,
-        row.debt,
-        row.pk,
+
+
+def _rows(entry: LedgerEntry, lot: Lot) -> list[str]:
+    return [
+        json_rows.dumps([json_rows.model_row(entry, json_rows.model_columns(LedgerEntry))]),
+        json_rows.dumps(
+            [json_rows.model_row(lot, json_rows.model_columns(Lot, exclude=("entry_id",)))]
+        ),
     ]
+
+
+def _save_credit_in_one_statement(row: Account, entry: LedgerEntry, lot: Lot) -> None:
+    """The entry, its lot and the account's totals in one round trip: a confirm that earns
+    points pays one, not three (docs/benchmarks.md, P2)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"WITH {', '.join(_credit_ctes(''))} SELECT id FROM e",
+            [*_rows(entry, lot), row.balance, row.debt, row.pk],
+        )
         entry.pk = cursor.fetchone()[0]
     entry._state.adding = False
+
+
+def _add_credit_parts(row: Account, entry: LedgerEntry, lot: Lot, parts: list) -> None:
+    """The entry and its lot as a part of the caller's last statement; the account's totals
+    as one part per account, which a later credit to it updates (one statement must not
+    update a row twice). The entry has no id then."""
+    tag = f"c{len(parts)}_"
+    entry_cte, lot_cte, account_cte = _credit_ctes(tag)
+    parts.append(json_rows.StatementPart(ctes=(entry_cte, lot_cte), params=_rows(entry, lot)))
+    totals = [row.balance, row.debt, row.pk]
+    for part in parts:
+        if getattr(part, "key", None) == ("account", row.pk):
+            part.params[:] = totals
+            return
+    parts.append(
+        json_rows.StatementPart(ctes=(account_cte,), params=totals, key=("account", row.pk))
+    )
 
 
 def credit(
@@ -252,9 +285,14 @@ def credit(
     activates_at=None,
     expires_at=None,
     at=None,
+    parts: list | None = None,
 ) -> LedgerEntry:
     """Adds `amount` to `account` as a new lot (pending until `activates_at`, expiring at
-    `expires_at`), after repaying the account's debt."""
+    `expires_at`), after repaying the account's debt.
+
+    With `parts` (PostgreSQL) the rows are written by the caller's last statement instead
+    (json_rows.StatementPart); nothing may read the account from the database before it
+    (the entry has no id until then)."""
     amount = _positive(amount)
     if kind not in CREDIT_KINDS:
         raise ValidationFailed(_("Not a kind of credit: %(kind)s.") % {"kind": kind}, field="kind")
@@ -276,7 +314,7 @@ def credit(
             activates_at=activates_at,
             expires_at=expires_at,
         )
-        _save_credit(row, entry, amount, activates_at, expires_at)
+        _save_credit(row, entry, amount, activates_at, expires_at, parts)
         if account is not row:  # the caller's object tells the truth after the call
             account.balance, account.debt = row.balance, row.debt
     return entry

@@ -54,3 +54,4 @@ class StatementPart:
     ctes: tuple[str, ...]
     params: list
     checks: tuple[str, ...] = ()
+    key: tuple | None = None  # names a part that a later write replaces

@@ -1,9 +1,12 @@
 """Coupons that a confirm issues: written by the sale's own statement on PostgreSQL, with
 the inventory and code uniqueness still enforced (coupons.md "Issue")."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coupons import codes as coupon_codes
 from coupons.models import Coupon, CouponEvent, CouponSeries
@@ -110,3 +113,84 @@ def test_an_identified_confirm_queues_the_customers_message_with_its_coupons(til
     # Refused for want of stock: neither the sale nor its message is written.
     assert till.confirm(ref, key="n2").status_code == 422
     assert Notification.objects.count() == 1
+
+
+# -- the points a confirm credits, also written by the sale's statement on PostgreSQL -------
+
+
+def points_customer(till):
+    """A customer and a check that earns 5.00 bonus points and two special credits to one
+    account (2.00 expiring in 30 days, 3.00 in 60): three credits, two to the same account."""
+    from tests.factories import CustomerFactory, EnrolmentFactory
+
+    customer = CustomerFactory(business=till.business, phone="+380504445566")
+    EnrolmentFactory(customer=customer, business=till.business, program=till.program)
+    till.rule(key="five", action="credit_check_amount", value=Decimal("5.00"))
+    for key, value, days in (("two", "2.00", 30), ("three", "3.00", 60)):
+        till.rule(
+            key=key, action="credit_check_amount", value=Decimal(value),
+            credit_account="special", credit_expires_in_days=days,
+        )  # fmt: skip
+    return customer, {"customer": {"phone": "+380504445566"}, "positions": [item(LATTE)]}
+
+
+def account(customer, till, key="bonus"):
+    from customers import ledger
+
+    return ledger.get_account(customer=customer, program=till.program, key=key)
+
+
+def test_credits_of_one_confirm_to_one_account_add_up(till):
+    from customers.models import LedgerEntry, Lot
+    from customers.selectors import check_ledger
+
+    customer, body = points_customer(till)
+    with CaptureQueriesContext(connection) as queries:
+        assert till.confirm(body, key="p1").status_code == 201
+    # PostgreSQL applies only one of two updates of a row in one statement: one per account.
+    for query in queries.captured_queries:
+        updated = re.findall(r'UPDATE "customers_account" SET .*? WHERE id = (\d+)', query["sql"])
+        assert len(updated) == len(set(updated)), query["sql"]
+    special = account(customer, till, "special")
+    assert (special.balance, special.debt) == (Decimal("5.00"), Decimal("0.00"))
+    assert account(customer, till).balance == Decimal("5.00")
+    amounts = sorted(LedgerEntry.objects.filter(account=special).values_list("amount", flat=True))
+    assert amounts == [Decimal("2.00"), Decimal("3.00")]
+    lots = Lot.objects.filter(account=special).order_by("expires_at")
+    assert [lot.remaining for lot in lots] == [Decimal("2.00"), Decimal("3.00")]
+    assert check_ledger() == []
+
+
+def test_credits_repay_a_debt_first(till):
+    from customers import ledger
+    from customers.selectors import check_ledger
+
+    customer, body = points_customer(till)
+    first = till.confirm(body, key="p1").json()
+    ledger.spend(account=account(customer, till), amount=Decimal("5.00"))
+    # Cancelling the first sale takes back 5.00 bonus points that were spent: a debt.
+    till.client.post(f"/api/v1/terminal/checks/{first['sale']['id']}/cancel")
+    assert account(customer, till).debt == Decimal("5.00")
+    assert till.confirm(body, key="p2").status_code == 201
+    bonus = account(customer, till)
+    assert (bonus.balance, bonus.debt) == (Decimal("0.00"), Decimal("0.00"))
+    assert account(customer, till, "special").balance == Decimal("5.00")
+    assert check_ledger() == []
+
+
+def test_a_top_up_coupon_and_credits_in_one_confirm(till):
+    from django.utils import timezone
+
+    from coupons import services as coupon_services
+    from customers.selectors import check_ledger
+
+    customer, body = points_customer(till)
+    series = gift_series(till)  # a top-up of 1.00 bonus; the confirm issues two more of them
+    [top_up] = coupon_services.issue_coupons(
+        series=series, quantity=1, at=timezone.now(), customer=customer
+    )
+    answer = till.confirm({**body, "coupons": [top_up.code]}, key="p1")
+    assert answer.status_code == 201, answer.json()
+    assert account(customer, till).balance == Decimal("6.00")
+    assert account(customer, till, "special").balance == Decimal("5.00")
+    assert check_ledger() == []

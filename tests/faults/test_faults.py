@@ -2,6 +2,7 @@
 restarted during load. Afterwards: no partial sale, `check_ledger` clean, the service
 answers again by itself, and the clients saw only clean errors."""
 
+import json
 import os
 import random
 import signal
@@ -61,7 +62,8 @@ def assert_consistent(app, outcomes):
     # every sale whole: its positions, and its credits in the ledger as its answer said
     counts = sales.annotate(n=Count("positions")).values_list("n", flat=True)
     assert set(counts) == {POSITIONS}
-    bodies = {r.answer["sale"]["id"]: r.answer for r in records.select_related("sale")}
+    stored = (json.loads(r.answer) for r in records.select_related("sale"))
+    bodies = {body["sale"]["id"]: body for body in stored}
     entries = dict(
         LedgerEntry.objects.filter(sale__in=sales, kind=LedgerEntry.Kind.CREDIT)
         .values_list("sale_id")

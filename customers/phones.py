@@ -1,5 +1,7 @@
 """Phone numbers: customers are stored and looked up by E.164 (platform.md "Customers")."""
 
+import functools
+
 import phonenumbers
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,14 @@ def normalize_phone(raw: str, region: str) -> str:
     text = (raw or "").strip()
     if not text:
         raise ValidationFailed(_("Enter a phone number."), field="phone")
+    return _e164(text, (region or "").upper())
+
+
+# Every identified check parses its phone; the same customers come back all day.
+@functools.lru_cache(maxsize=4096)
+def _e164(text: str, region: str) -> str:
     try:
-        number = phonenumbers.parse(text, (region or "").upper() or None)
+        number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException as exc:
         raise ValidationFailed(_("This is not a phone number."), field="phone") from exc
     if not phonenumbers.is_valid_number(number):

@@ -181,7 +181,8 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
         )
         answers = iter(checks)
         for part in parts:
-            if isinstance(part, fresh_codes.IssuePart) and not part.verify(*islice(answers, 2)):
+            values = list(islice(answers, len(part.checks)))  # each part's own, in order
+            if isinstance(part, fresh_codes.IssuePart) and not part.verify(*values):
                 raise coupon_services.refusal("coupon_series_exhausted")
     return Answer(201, sale.answer, body)
 

@@ -1,10 +1,11 @@
 """Issuing coupons with new codes on PostgreSQL in one statement.
 
 The inventory reservation, the coupons and their "issued" events go to the server together:
-a sale that earns coupons of a series pays one round trip for them, and no savepoint (a code
-that is taken already is skipped by ON CONFLICT and drawn again). Through the ORM this was a
-fifth of a confirm's time (docs/benchmarks.md, P2). Other databases use the ORM path in
-services.py; both are covered by the same tests.
+one round trip for them (`issue`), and no savepoint (a code that is taken already is skipped
+by ON CONFLICT and drawn again). A confirm sends them with its sale's own statement instead
+(`issue_part`): no round trip of their own. Through the ORM this was a fifth of a confirm's
+time (docs/benchmarks.md, P2). Other databases use the ORM path in services.py; both are
+covered by the same tests.
 """
 
 import functools

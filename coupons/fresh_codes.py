@@ -95,6 +95,12 @@ def _base_row(series, fields: dict) -> dict:
     return {f.column: getattr(proto, f.attname) for f in _fields(Coupon)}
 
 
+def _drawn(series, base_row: dict, count: int) -> list[dict]:
+    """`count` coupon rows: `base_row` with new random codes."""
+    codes = generate_codes(series, count)
+    return [{**base_row, "code": code, "code_norm": norm} for code, norm in codes]
+
+
 def _event_params(series, event: dict) -> list:
     values = {"business_id": series.business_id, "series_id": series.pk, "from_state": "", **event}
     return [values[c] for c in EVENT_COLUMNS]
@@ -130,11 +136,7 @@ class IssuePart:
 def issue_part(series, quantity: int, fields: dict, event: dict, *, tag: str) -> IssuePart:
     """The coupons that `issue` would write, as part of a larger statement; `tag` names
     its clauses apart from the statement's others."""
-    base_row = _base_row(series, fields)
-    drawn = [
-        {**base_row, "code": code, "code_norm": norm}
-        for code, norm in generate_codes(series, quantity)
-    ]
+    drawn = _drawn(series, _base_row(series, fields), quantity)
     return IssuePart(
         quantity=quantity,
         codes=[row["code"] for row in drawn],
@@ -159,10 +161,7 @@ def issue(series, quantity: int, fields: dict, event: dict) -> list[Coupon] | No
     reserve = True
     for _attempt in range(5):
         missing = quantity - len(issued)
-        drawn = [
-            {**base_row, "code": code, "code_norm": norm}
-            for code, norm in generate_codes(series, missing)
-        ]
+        drawn = _drawn(series, base_row, missing)
         params = [quantity, series.pk, quantity] if reserve else []
         params += [json_rows.dumps(drawn), *event_params]
         with connection.cursor() as cursor:

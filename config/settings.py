@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "simple_history",
+    "core",
     "loyalty",
     "customers",
     "coupons",
@@ -139,12 +140,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PERKLINE_MAX_UPLOAD_BYTES = env.int("PERKLINE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 REDIS_URL = env("REDIS_URL", default="")
+# The shared cache holds the throttle counters (quality.md R14): Redis with REDIS_URL, else
+# a table in the database (core.cache: Django's database cache with an atomic incr). Never
+# process memory: with several workers each would count on its own.
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.DatabaseCache",
+            "LOCATION": "perkline_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 4},
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 Q_CLUSTER = {
@@ -169,10 +179,6 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "terminal.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "codes_device": env("PERKLINE_THROTTLE_CODES", default="60/min"),
-        "codes_address": env("PERKLINE_THROTTLE_CODES", default="60/min"),
-    },
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": None,
 }
@@ -222,6 +228,16 @@ PERKLINE_SMS_GATEWAY_URL = env("PERKLINE_SMS_GATEWAY_URL", default="")
 PERKLINE_SMS_GATEWAY_TEMPLATE = env(
     "PERKLINE_SMS_GATEWAY_TEMPLATE", default='{"to": "{recipient}", "text": "{body}"}'
 )
+# Throttles (core/throttle.py): rates like "60/min" or "3/10min".
+PERKLINE_THROTTLE_CODES = env("PERKLINE_THROTTLE_CODES", default="60/min")
+PERKLINE_THROTTLE_CODES_ADDRESS = env("PERKLINE_THROTTLE_CODES_ADDRESS", default="")
+PERKLINE_PUBLIC_LOOKUP_RATE = env("PERKLINE_PUBLIC_LOOKUP_RATE", default="30/min")
+PERKLINE_OTP_PHONE_RATE = env("PERKLINE_OTP_PHONE_RATE", default="3/10min")
+PERKLINE_OTP_ADDRESS_RATE = env("PERKLINE_OTP_ADDRESS_RATE", default="10/hour")
+PERKLINE_LOGIN_FAILURES_PER_LOGIN = env("PERKLINE_LOGIN_FAILURES_PER_LOGIN", default="5/15min")
+PERKLINE_LOGIN_FAILURES_PER_ADDRESS = env("PERKLINE_LOGIN_FAILURES_PER_ADDRESS", default="20/15min")
+# Proxies whose X-Forwarded-For is believed (addresses or networks); empty: none (R14).
+PERKLINE_TRUSTED_PROXIES = env.list("PERKLINE_TRUSTED_PROXIES", default=[])
 PERKLINE_EXPIRING_SOON_DAYS = env.int("PERKLINE_EXPIRING_SOON_DAYS", default=30)
 PERKLINE_CUSTOMER_TOKEN_MINUTES = env.int("PERKLINE_CUSTOMER_TOKEN_MINUTES", default=10)
 

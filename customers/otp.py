@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import throttle
+
 from .models import Customer, OneTimeCode
 from .notify import enqueue
 from .phones import normalize_phone
@@ -37,9 +39,14 @@ def _active(business_id: int, phone: str, purpose: str, now):
     )
 
 
-def send_code(*, business, phone: str, purpose: str) -> OneTimeCode:
-    """Sends a new 6-digit code to `phone`; an earlier active code stops working."""
+def send_code(*, business, phone: str, purpose: str, address: str | None) -> OneTimeCode:
+    """Sends a new 6-digit code to `phone`; an earlier active code stops working.
+
+    Every page and API that sends codes comes through here, so the budgets of R15 (per
+    phone, per client `address`) hold whichever door asks: past them core.throttle.Throttled
+    is raised and nothing is sent."""
     phone = normalize_phone(phone, business.phone_region)
+    throttle.count_otp_send(phone=phone, address=address)
     now = timezone.now()
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():

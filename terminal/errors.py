@@ -8,6 +8,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.throttle import Throttled
 from loyalty.errors import DomainError
 
 logger = logging.getLogger("perkline.api")
@@ -52,6 +53,15 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         field, message = _first_error(exc.detail)
         return error_response("validation_error", message, field, 400)
+    if isinstance(exc, Throttled):
+        return error_response(
+            "throttled",
+            "Too many requests.",
+            None,
+            429,
+            headers={"Retry-After": str(exc.retry_after)},
+            retry_after=exc.retry_after,
+        )
     if isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 1)
         return error_response(

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certificates import services as certificate_services
+from core.net import client_address
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger, otp
@@ -208,7 +209,12 @@ class IdentifyView(KioskView):
             expires_at=now + timedelta(minutes=minutes),
         )
         if otp_required:
-            otp.send_code(business=pos.business, phone=customer.phone, purpose="kiosk")
+            otp.send_code(
+                business=pos.business,
+                phone=customer.phone,
+                purpose="kiosk",
+                address=client_address(request),
+            )
         answer = customer_answer(customer, point_of_sale=pos, at=now)
         return Response(
             {

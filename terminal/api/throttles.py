@@ -1,32 +1,27 @@
-"""Code look-ups are throttled per device and per client address (R8).
+"""Code look-ups are throttled per device and per client address (R8, R13, R14).
 
-The rate is read from settings at request time (PERKLINE_THROTTLE_CODES), so a deployment
-or a test can change it without a restart of the class definitions.
+The counters are core.throttle's, in the shared cache, and the client address is
+core.net's (X-Forwarded-For only from trusted proxies); rates are read at request time.
 """
 
-from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+from core import throttle
+from core.net import client_address
 
 
-class _CodesThrottle(SimpleRateThrottle):
-    def get_rate(self):
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+def device_actor(request) -> str:
+    device = request.auth
+    return f"device:{device.pk}" if getattr(device, "pk", None) else "device:none"
 
 
-class CodesPerDeviceThrottle(_CodesThrottle):
-    scope = "codes_device"
+class CodesThrottle(BaseThrottle):
+    """Counts the request in the device's and the address's code budgets; past either,
+    core.throttle.Throttled is answered 429 by the exception handler."""
 
-    def get_cache_key(self, request, view):
-        device = request.auth
-        ident = getattr(device, "pk", None) or self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
-class CodesPerAddressThrottle(_CodesThrottle):
-    scope = "codes_address"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    def allow_request(self, request, view):
+        throttle.count_code_lookups(actor=device_actor(request), address=client_address(request))
+        return True
 
 
-CODE_THROTTLES = [CodesPerDeviceThrottle, CodesPerAddressThrottle]
+CODE_THROTTLES = [CodesThrottle]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.net import client_address
 from customers import otp
 from customers.models import Customer
 from customers.phones import normalize_phone
@@ -16,7 +17,6 @@ from loyalty.errors import ValidationFailed
 from loyalty.tenancy import scoped
 
 from ..forms import CodeForm, PhoneForm
-from .throttle import count_otp_send
 
 CUSTOMER_KEY = "public_customer"
 PENDING_KEY = "public_otp"
@@ -81,8 +81,9 @@ def prove_phone(request, *, business, purpose: str) -> PhoneProof:
         except ValidationFailed as exc:
             form.add_error("phone", exc.message)
         else:
-            count_otp_send(request, phone)
-            otp.send_code(business=business, phone=phone, purpose=purpose)
+            otp.send_code(
+                business=business, phone=phone, purpose=purpose, address=client_address(request)
+            )
             request.session[PENDING_KEY] = {
                 "business": business.pk,
                 "phone": phone,

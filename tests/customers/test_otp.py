@@ -19,7 +19,7 @@ def sent_code(phone="+380501234567"):
 
 
 def test_send_code_stores_a_hash_and_queues_an_sms(business, customer):
-    record = otp.send_code(business=business, phone="050 123 45 67", purpose="kiosk")
+    record = otp.send_code(business=business, phone="050 123 45 67", purpose="kiosk", address=None)
     notification = Notification.objects.get()
     assert (notification.channel, notification.recipient, notification.kind) == (
         "sms",
@@ -36,7 +36,7 @@ def test_send_code_stores_a_hash_and_queues_an_sms(business, customer):
 
 
 def test_the_right_code_verifies_once(business):
-    otp.send_code(business=business, phone="0501234567", purpose="kiosk")
+    otp.send_code(business=business, phone="0501234567", purpose="kiosk", address=None)
     code = sent_code()
     assert otp.verify_code(business=business, phone="+380501234567", purpose="kiosk", code=code)
     assert not otp.verify_code(business=business, phone="0501234567", purpose="kiosk", code=code)
@@ -46,7 +46,7 @@ def test_the_right_code_verifies_once(business):
 def test_wrong_purpose_business_or_code(business):
     from tests.factories import BusinessFactory
 
-    otp.send_code(business=business, phone="0501234567", purpose="kiosk")
+    otp.send_code(business=business, phone="0501234567", purpose="kiosk", address=None)
     code = sent_code()
     wrong = "000000" if code != "000000" else "111111"
     assert not otp.verify_code(business=business, phone="0501234567", purpose="gift", code=code)
@@ -58,7 +58,7 @@ def test_wrong_purpose_business_or_code(business):
 
 
 def test_five_wrong_attempts_burn_the_code(business):
-    otp.send_code(business=business, phone="0501234567", purpose="kiosk")
+    otp.send_code(business=business, phone="0501234567", purpose="kiosk", address=None)
     code = sent_code()
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(otp.MAX_ATTEMPTS):
@@ -70,9 +70,9 @@ def test_five_wrong_attempts_burn_the_code(business):
 
 
 def test_a_new_code_invalidates_the_old_one(business):
-    otp.send_code(business=business, phone="0501234567", purpose="kiosk")
+    otp.send_code(business=business, phone="0501234567", purpose="kiosk", address=None)
     old = sent_code()
-    otp.send_code(business=business, phone="0501234567", purpose="kiosk")
+    otp.send_code(business=business, phone="0501234567", purpose="kiosk", address=None)
     new = sent_code()
     if old != new:
         assert not otp.verify_code(business=business, phone="0501234567", purpose="kiosk", code=old)
@@ -80,7 +80,7 @@ def test_a_new_code_invalidates_the_old_one(business):
 
 
 def test_an_expired_code_is_refused(business):
-    record = otp.send_code(business=business, phone="0501234567", purpose="kiosk")
+    record = otp.send_code(business=business, phone="0501234567", purpose="kiosk", address=None)
     OneTimeCode.objects.filter(pk=record.pk).update(expires_at=timezone.now())
     assert not otp.verify_code(
         business=business, phone="0501234567", purpose="kiosk", code=sent_code()
@@ -90,5 +90,5 @@ def test_an_expired_code_is_refused(business):
 def test_no_code_sent_and_a_bad_phone(business):
     assert not otp.verify_code(business=business, phone="0501234567", purpose="kiosk", code="1")
     with pytest.raises(ValidationFailed) as err:
-        otp.send_code(business=business, phone="garbage", purpose="kiosk")
+        otp.send_code(business=business, phone="garbage", purpose="kiosk", address=None)
     assert err.value.field == "phone"

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.throttle import parse_rate
 from customers.models import OneTimeCode
-from terminal.views.throttle import parse_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_one_time_code_sends_answer_429(client, settings):
     from tests.cashier.shop import make_shop
 
     shop = make_shop()
-    settings.PERKLINE_PUBLIC_OTP_RATE = "2/min"
+    settings.PERKLINE_OTP_PHONE_RATE = "2/min"
     path = reverse("public:wallet", args=[shop.business.slug])
     for _ in range(2):
         assert client.post(path, {"step": "send", "phone": shop.customer.phone}).status_code == 200
@@ -61,7 +61,7 @@ def test_one_phone_cannot_be_flooded_from_many_addresses(client, settings):
     from tests.cashier.shop import make_shop
 
     shop = make_shop()
-    settings.PERKLINE_PUBLIC_OTP_RATE = "2/min"
+    settings.PERKLINE_OTP_PHONE_RATE = "2/min"
     path = reverse("public:wallet", args=[shop.business.slug])
     statuses = [
         client.post(

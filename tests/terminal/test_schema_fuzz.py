@@ -46,10 +46,8 @@ def keep_test_connection():
 @pytest.mark.usefixtures("keep_test_connection")
 @pytest.mark.parametrize("kind", ["terminal", "kiosk"])
 def test_no_server_errors_and_documented_error_shape(kind, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"codes_device": "100000/min", "codes_address": "100000/min"},
-    }
+    settings.PERKLINE_THROTTLE_CODES = "100000/min"
+    settings.PERKLINE_OTP_PHONE_RATE = settings.PERKLINE_OTP_ADDRESS_RATE = "100000/min"
     till = make_till(kind=kind)
     app = get_wsgi_application()
     schema = api_schema()

@@ -12,10 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def low_rate(settings):
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"codes_device": "3/min", "codes_address": "5/min"},
-    }
+    settings.PERKLINE_THROTTLE_CODES = "3/min"
+    settings.PERKLINE_THROTTLE_CODES_ADDRESS = "5/min"
     yield
     cache.clear()
 

@@ -1,10 +1,11 @@
 from .catalogue import Goods, GoodsCategory
 from .rules import Rule
-from .sales import Sale, SalePosition, SaleRule
+from .sales import CashierConfirmToken, Sale, SalePosition, SaleRule
 from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
 
 __all__ = [
     "Brand",
+    "CashierConfirmToken",
     "Business",
     "BusinessLogo",
     "Goods",

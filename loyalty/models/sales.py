@@ -127,3 +127,24 @@ class SaleRule(TenantModel):
 
     class Meta:
         ordering = ["sale", "order"]
+
+
+class CashierConfirmToken(TenantModel):
+    """The cashier page's guard against a double-tapped confirm: one token per check on the
+    page, unique per staff login in the database, so two requests with one token make one
+    sale however many processes serve them (quality.md R19). The second request waits on
+    the unique index until the first commits, then answers the first one's receipt."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token = models.CharField(max_length=64)
+    sale = models.ForeignKey(
+        Sale, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "token"], name="cashier_token_unique")
+        ]

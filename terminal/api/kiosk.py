@@ -1,9 +1,10 @@
 """The kiosk API (/api/v1/kiosk/): a customer serves themselves on a tablet.
 
 `identify` answers a short-lived customer token (header X-Customer-Token on the calls after
-it). A phone identification must be confirmed with a one-time code before points are spent
-or coupons redeemed when the program asks for it (`kiosk_requires_otp`); a card (QR) needs
-none.
+it). Where the program asks for a one-time code (`kiosk_requires_otp`), every identification,
+by phone or by card, sends one to the customer's phone, and until `otp/verify` confirms it the
+token shows nothing of the customer and spends nothing (quality.md R11: a card is no way round
+the code, since anyone can hold up someone else's card or its QR).
 """
 
 import hashlib
@@ -32,6 +33,7 @@ from loyalty.checks.results import money
 from loyalty.checks.ruleset import load_program_rules
 from loyalty.errors import NotFound, Refused
 from terminal.models import CustomerSession
+from terminal.views.public_auth import mask as mask_sent_to
 
 from . import serializers as s
 from .common import IsKiosk
@@ -94,13 +96,10 @@ class KioskView(APIView):
         return session
 
     def verified_session(self) -> CustomerSession:
+        """The session, refused (422 otp_required) while its one-time code is unconfirmed:
+        every call that shows or spends the customer's things goes through here."""
         session = self.session()
-        program = self.point_of_sale.program
-        if (
-            session.identified_by == "phone"
-            and program.kiosk_requires_otp
-            and not (session.otp_verified)
-        ):
+        if not session.otp_verified:
             raise Refused(
                 _("Confirm the one-time code sent to your phone first."),
                 code="otp_required",
@@ -159,11 +158,35 @@ def _localized(texts: dict) -> str:
     return texts.get(get_language() or "en") or texts.get("en") or next(iter(texts.values()), "")
 
 
+def identified_answer(customer, *, point_of_sale, at) -> dict:
+    """What the kiosk shows of an identified customer, once no code is pending."""
+    answer = customer_answer(customer, point_of_sale=point_of_sale, at=at)
+    return {
+        "customer": answer,
+        "balances": answer["balances"],
+        "coupons": answer["coupons"],
+        "offers": offers_for(point_of_sale=point_of_sale, customer=customer, at=at),
+    }
+
+
+IDENTIFIED_FIELDS = {
+    "customer": s.CustomerAnswerSerializer(required=False),
+    "balances": serializers.DictField(required=False),
+    "coupons": s.CouponAnswerSerializer(many=True, required=False),
+    "offers": serializers.ListField(child=serializers.DictField(), required=False),
+}
+
+
 class IdentifyView(KioskView):
     throttle_classes = CODE_THROTTLES
 
     @extend_schema(
         summary="Identify the customer; answers a short-lived customer token",
+        description=(
+            "With `otp_required` the answer holds only the token, `expires_at` and "
+            "`otp_sent_to` (the masked phone the code went to); the customer, balances, "
+            "coupons and offers come from `otp/verify`."
+        ),
         request=IdentifySerializer,
         responses={
             200: inline_serializer(
@@ -172,10 +195,8 @@ class IdentifyView(KioskView):
                     "customer_token": serializers.CharField(),
                     "expires_at": serializers.DateTimeField(),
                     "otp_required": serializers.BooleanField(),
-                    "customer": s.CustomerAnswerSerializer(),
-                    "balances": serializers.DictField(),
-                    "coupons": s.CouponAnswerSerializer(many=True),
-                    "offers": serializers.ListField(child=serializers.DictField()),
+                    "otp_sent_to": serializers.CharField(required=False),
+                    **IDENTIFIED_FIELDS,
                 },
             ),
             **ERRORS,
@@ -186,47 +207,54 @@ class IdentifyView(KioskView):
         ser.is_valid(raise_exception=True)
         pos = self.point_of_sale
         phone, card = ser.validated_data.get("phone"), ser.validated_data.get("card")
-        customer = customer_services.find_customer(business=pos.business, phone=phone, card=card)
-        if customer is None and phone and pos.program.auto_register:
-            with transaction.atomic():
-                customer, _created = customer_services.get_or_register_by_phone(
-                    business=pos.business, program=pos.program, phone=phone
-                )
-        if customer is None:
-            raise NotFound(_("No such customer."), field="phone" if phone else "card")
+        otp_required = pos.program.kiosk_requires_otp
         token = secrets.token_urlsafe(32)
         now = timezone.now()
         minutes = getattr(settings, "PERKLINE_CUSTOMER_TOKEN_MINUTES", 10)
-        by = "phone" if phone else "card"
-        otp_required = by == "phone" and pos.program.kiosk_requires_otp
-        session = CustomerSession.objects.create(
-            business_id=pos.business_id,
-            device=self.device,
-            customer=customer,
-            token_hash=_hash(token),
-            identified_by=by,
-            otp_verified=not otp_required,
-            expires_at=now + timedelta(minutes=minutes),
-        )
-        if otp_required:
-            otp.send_code(
-                business=pos.business,
-                phone=customer.phone,
-                purpose="kiosk",
-                address=client_address(request),
+        # One transaction: past the one-time code budget (R15) send_code raises Throttled
+        # (429) and neither a registration nor a session is left behind.
+        with transaction.atomic():
+            customer = customer_services.find_customer(
+                business=pos.business, phone=phone, card=card
             )
-        answer = customer_answer(customer, point_of_sale=pos, at=now)
-        return Response(
-            {
-                "customer_token": token,
-                "expires_at": session.expires_at.isoformat(),
-                "otp_required": otp_required,
-                "customer": answer,
-                "balances": answer["balances"],
-                "coupons": answer["coupons"],
-                "offers": offers_for(point_of_sale=pos, customer=customer, at=now),
-            }
-        )
+            if customer is None and phone and pos.program.auto_register:
+                customer, _created = customer_services.get_or_register_by_phone(
+                    business=pos.business, program=pos.program, phone=phone
+                )
+            if customer is None:
+                raise NotFound(_("No such customer."), field="phone" if phone else "card")
+            if otp_required:
+                if not customer.phone:
+                    raise Refused(
+                        _("This card has no phone to send a one-time code to: ask at the till."),
+                        code="otp_unavailable",
+                        field="card",
+                    )
+                # By card too: the code goes to the card holder's phone (R11).
+                otp.send_code(
+                    business=pos.business,
+                    phone=customer.phone,
+                    purpose="kiosk",
+                    address=client_address(request),
+                )
+            session = CustomerSession.objects.create(
+                business_id=pos.business_id,
+                device=self.device,
+                customer=customer,
+                token_hash=_hash(token),
+                identified_by="phone" if phone else "card",
+                otp_verified=not otp_required,
+                expires_at=now + timedelta(minutes=minutes),
+            )
+        head = {
+            "customer_token": token,
+            "expires_at": session.expires_at.isoformat(),
+            "otp_required": otp_required,
+        }
+        if otp_required:
+            # Nothing of the customer before the code is verified: only where it went (R11).
+            return Response({**head, "otp_sent_to": mask_sent_to(customer.phone)})
+        return Response({**head, **identified_answer(customer, point_of_sale=pos, at=now)})
 
 
 class VerifyOtpView(KioskView):
@@ -234,10 +262,14 @@ class VerifyOtpView(KioskView):
 
     @extend_schema(
         summary="Confirm the one-time code sent to the customer's phone",
+        description="Answers what identify answers without a code: customer, balances, "
+        "coupons and offers.",
         request=CodeSerializer,
         parameters=[TOKEN_HEADER],
         responses={
-            200: inline_serializer("Verified", {"verified": serializers.BooleanField()}),
+            200: inline_serializer(
+                "Verified", {"verified": serializers.BooleanField(), **IDENTIFIED_FIELDS}
+            ),
             **ERRORS,
         },
     )
@@ -245,16 +277,23 @@ class VerifyOtpView(KioskView):
         ser = CodeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         session = self.session()
-        ok = otp.verify_code(
-            business=self.point_of_sale.business,
-            phone=session.customer.phone,
-            purpose="kiosk",
-            code=ser.validated_data["code"],
+        # A session verified already (a retry after a lost answer) needs no second code.
+        if not session.otp_verified:
+            ok = otp.verify_code(
+                business=self.point_of_sale.business,
+                phone=session.customer.phone,
+                purpose="kiosk",
+                code=ser.validated_data["code"],
+            )
+            if not ok:
+                raise Refused(
+                    _("The code is wrong or has expired."), code="otp_invalid", field="code"
+                )
+            CustomerSession.objects.filter(pk=session.pk).update(otp_verified=True)
+        answer = identified_answer(
+            session.customer, point_of_sale=self.point_of_sale, at=timezone.now()
         )
-        if not ok:
-            raise Refused(_("The code is wrong or has expired."), code="otp_invalid", field="code")
-        CustomerSession.objects.filter(pk=session.pk).update(otp_verified=True)
-        return Response({"verified": True})
+        return Response({"verified": True, **answer})
 
 
 class WalletView(KioskView):
@@ -264,7 +303,7 @@ class WalletView(KioskView):
         responses={200: s.CouponAnswerSerializer(many=True), **ERRORS},
     )
     def get(self, request):
-        session = self.session()
+        session = self.verified_session()
         now = timezone.now()
         pos = self.point_of_sale
         coupons = coupon_services.wallet(customer=session.customer, point_of_sale=pos, at=now)
@@ -301,7 +340,7 @@ class KioskActivateView(KioskView):
     def post(self, request):
         ser = CodeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        session = self.session()
+        session = self.verified_session()
         result = certificate_services.activate_certificate(
             business=self.point_of_sale.business,
             code=ser.validated_data["code"],
@@ -323,7 +362,7 @@ class KioskClaimView(KioskView):
         responses={200: s.CouponAnswerSerializer, **ERRORS},
     )
     def post(self, request, code):
-        session = self.session()
+        session = self.verified_session()
         coupon = find_coupon_or_404(self.device, code)
         now = timezone.now()
         coupon = coupon_services.claim_coupon(

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from customers.models import LedgerEntry
+from customers.models import Customer, LedgerEntry
 from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
 
 from . import fresh_codes
@@ -37,6 +37,7 @@ from .validity import business_tz, issuable_until, window_on_issue, window_on_re
 
 __all__ = [
     "claim_coupon",
+    "claim_promotion",
     "count_channel_visit",
     "credit_referral_reward",
     "coupon_answer",
@@ -582,6 +583,38 @@ def _bump_channel(series, channel, field) -> bool:
 def count_channel_visit(*, series, channel: str) -> bool:
     """Count one visit of a series' promotion link for ``channel`` (``/s/<token>?channel=``)."""
     return _bump_channel(series, channel, "visits")
+
+
+def claim_promotion(*, series, customer, at, channel: str = "") -> Coupon:
+    """Issue one coupon of ``series`` into ``customer``'s wallet through its promotion link
+    (``/s/<token>?channel=``) and count the claim for ``channel``.
+
+    One unused coupon of a promotion per customer: a customer who holds one in the wallet is
+    refused with ``coupon_already_claimed``; other refusals as in `issue_coupons`.
+    """
+    with transaction.atomic():
+        # The customer's row lock makes "holds none yet" and the issue one step across
+        # processes (R19). It is the first lock of confirm, cancel and activation too, each
+        # taking the series row after it, as here: the order cannot deadlock.
+        Customer.objects.select_for_update().filter(pk=customer.pk).first()
+        held = Coupon.objects.filter(
+            business_id=series.business_id, series=series, customer=customer, state=S.IN_WALLET
+        )
+        if held.exists():
+            raise refusal(
+                "coupon_already_claimed", _("You already have this coupon in your wallet.")
+            )
+        (coupon,) = issue_coupons(
+            series=series,
+            quantity=1,
+            at=at,
+            customer=customer,
+            actor_kind="customer",
+            actor=f"promotion:{channel}" if channel else "promotion",
+            savepoint=False,
+        )
+        _bump_channel(series, channel, "claims")
+    return coupon
 
 
 def _claim_refusal(coupon, customer, point_of_sale, at) -> str | None:

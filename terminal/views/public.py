@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certificates.models import CertificateCode, GiftCertificate
 from certificates.services import activate_certificate, find_certificate
 from coupons.codes import normalize_code
-from coupons.models import Coupon, CouponSeries, PromotionChannel
+from coupons.models import Coupon, CouponSeries
 from coupons.selectors import localized, series_title
-from coupons.services import claim_coupon, count_channel_visit, find_coupon, issue_coupons
+from coupons.services import claim_coupon, claim_promotion, count_channel_visit, find_coupon
 from coupons.validity import window_state
 from customers import selectors as customer_selectors
 from customers import services as customer_services
@@ -278,17 +278,6 @@ def certificate(request, code):
 # -- /s/<token> -----------------------------------------------------------------------------
 
 
-def _count_claim(series, channel: str) -> None:
-    """One claim for the promotion channel (visits are counted by count_channel_visit)."""
-    name = (channel or "").strip().lower()
-    if not name or len(name) > 60:
-        return
-    row, _created = PromotionChannel.objects.get_or_create(
-        series=series, name=name, defaults={"business_id": series.business_id}
-    )
-    PromotionChannel.objects.filter(pk=row.pk).update(claims=F("claims") + 1)
-
-
 @require_http_methods(["GET", "POST"])
 @public_page
 def series(request, token):
@@ -326,23 +315,11 @@ def series(request, token):
 
 
 def _claim_from_series(series, customer, channel, language) -> dict:
-    # One unused coupon of a promotion per customer: a link is not a coupon tap.
-    held = scoped(Coupon, series.business_id).filter(
-        series=series, customer=customer, state=Coupon.State.IN_WALLET
-    )
-    if held.exists():
-        return {"error": _("You already have this coupon in your wallet.")}
+    # One unused coupon of a promotion per customer, kept by claim_promotion's row lock.
     try:
-        with transaction.atomic():
-            (issued,) = issue_coupons(
-                series=series,
-                quantity=1,
-                at=timezone.now(),
-                customer=customer,
-                actor_kind="customer",
-                actor=f"promotion:{channel}" if channel else "promotion",
-            )
-            _count_claim(series, channel)
+        issued = claim_promotion(
+            series=series, customer=customer, at=timezone.now(), channel=channel
+        )
     except DomainError as exc:
         return {"error": exc.message}
     return {

@@ -6,7 +6,7 @@ import pytest
 
 from coupons.imports import generate_pregenerated
 from coupons.models import Coupon, CouponEvent, CouponSeries
-from coupons.services import claim_coupon, issue_coupons, redeem_coupon
+from coupons.services import claim_coupon, claim_promotion, issue_coupons, redeem_coupon
 from tests.coupons.factories import T0, CouponSeriesFactory
 from tests.coupons.threads import run_concurrently
 from tests.factories import CustomerFactory
@@ -70,3 +70,15 @@ def test_concurrent_claims_of_one_free_coupon(postgres_only, series, business):
     assert results == {"ok": 1, "coupon_already_claimed": 19}
     coupon.refresh_from_db()
     assert coupon.state == Coupon.State.IN_WALLET and coupon.customer in customers
+
+
+def test_concurrent_promotion_claims_give_one_customer_one_coupon(postgres_only, series, business):
+    customer = CustomerFactory(business=business)
+
+    def claim(_i):
+        fresh = CouponSeries.objects.select_related("business").get(pk=series.pk)
+        claim_promotion(series=fresh, customer=customer, at=T0, channel="poster")
+
+    results = Counter(run_concurrently(claim, 16))
+    assert results == {"ok": 1, "coupon_already_claimed": 15}
+    assert Coupon.objects.filter(series=series, customer=customer).count() == 1

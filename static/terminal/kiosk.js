@@ -6,7 +6,9 @@
   var text = config.texts;
   var KEY = "perkline.kioskKey";
   var $ = function (id) { return document.getElementById(id); };
-  var session = null;  // {token, otpRequired, verified, customer, balances, coupons, offers}
+  // {token, verified, customer, balances, coupons, offers}: where the program asks for a
+  // one-time code, the customer's things arrive only with the verified code (otp/verify).
+  var session = null;
   var idleTimer = null;
 
   function deviceKey() { return window.localStorage.getItem(KEY) || ""; }
@@ -59,6 +61,10 @@
       error(problem.message);
       return;
     }
+    if (problem.status === 429) {  // too many one-time codes or look-ups from here
+      error(text.throttled);
+      return;
+    }
     if (problem.code === "otp_required") {
       screen("otp");
     }
@@ -81,6 +87,10 @@
     notice("");
     $("identify-value").value = "";
     $("otp-code").value = "";
+    $("otp-sent-to").textContent = "";
+    // Nothing of the last customer stays in the page, not even hidden.
+    $("hello").textContent = "";
+    ["balances", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
     $("certificate-code").value = "";
     $("claim-code").value = "";
     screen(deviceKey() ? "start" : "setup");
@@ -109,32 +119,37 @@
     var by = (event.submitter && event.submitter.value) || "phone";
     var body = by === "card" ? { card: value } : { phone: value };
     call("POST", config.api.identify, body).then(function (data) {
-      session = {
-        token: data.customer_token,
-        otpRequired: data.otp_required,
-        verified: !data.otp_required,
-        customer: data.customer,
-        balances: data.balances,
-        coupons: data.coupons,
-        offers: data.offers
-      };
+      session = { token: data.customer_token, verified: !data.otp_required };
       touch();
-      renderHome();
-      screen(data.otp_required ? "otp" : "home");
+      if (data.otp_required) {
+        $("otp-sent-to").textContent = text.codeSentTo.replace("%(phone)s", data.otp_sent_to || "");
+        screen("otp");
+        return;
+      }
+      showCustomer(data);
     }, handle);
   });
+
+  function showCustomer(data) {
+    session.customer = data.customer;
+    session.balances = data.balances;
+    session.coupons = data.coupons;
+    session.offers = data.offers;
+    renderHome();
+    screen("home");
+  }
 
   $("otp-form").addEventListener("submit", function (event) {
     event.preventDefault();
     error("");
-    call("POST", config.api.otp, { code: $("otp-code").value.trim() }).then(function () {
+    call("POST", config.api.otp, { code: $("otp-code").value.trim() }).then(function (data) {
       session.verified = true;
       $("otp-code").value = "";
-      screen("home");
+      showCustomer(data);  // verify answers what identify keeps back until the code
       notice(text.verified);
     }, handle);
   });
-  $("otp-skip").addEventListener("click", function () { error(""); screen("home"); });
+  $("otp-cancel").addEventListener("click", reset);
 
   /* ---- home ---- */
   function renderHome() {

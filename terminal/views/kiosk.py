@@ -35,6 +35,8 @@ def kiosk_texts() -> dict:
         "helloAnon": _("Hello!"),
         "claimed": _("The coupon has been added to your wallet."),
         "codeSent": _("We sent a one-time code to your phone."),
+        "codeSentTo": _("We sent a one-time code to %(phone)s."),
+        "throttled": _("Too many attempts. Please try again in a few minutes."),
         "verified": _("Thank you, your phone is confirmed."),
     }
 

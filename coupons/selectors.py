@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from loyalty.models import Sale
 from loyalty.tenancy import scoped
 
 from .codes import normalize_code
@@ -17,6 +18,13 @@ from .validity import business_tz, day_start, window_state
 
 S = Coupon.State
 USABLE_STATES = (S.FREE, S.IN_WALLET)
+
+# Coupon events a cancelled sale undid, which figures and records leave out (the event rows
+# stay: history is append-only): its redemptions (the coupons went back), and the arrival in
+# a wallet of coupons it issued that were cancelled with it.
+UNDONE_BY_CANCEL = Q(to_state=S.REDEEMED, sale__status=Sale.CANCELLED) | Q(
+    to_state=S.IN_WALLET, coupon__state=S.CANCELLED, coupon__issued_by_sale__status=Sale.CANCELLED
+)
 
 
 def localized(texts, language: str = "", fallback: str = "") -> str:
@@ -195,6 +203,7 @@ def series_stats(series, *, date_from=None, date_to=None) -> dict:
         )
         # transfers and coupons put back by a cancelled sale did not newly reach a wallet
         .exclude(from_state__in=[S.IN_WALLET, S.REDEEMED], to_state=S.IN_WALLET)
+        .exclude(UNDONE_BY_CANCEL)
         .annotate(day=TruncDate("at", tzinfo=tz))
         .values("day", "to_state")
         .annotate(n=Count("id"))
@@ -219,10 +228,11 @@ def series_stats(series, *, date_from=None, date_to=None) -> dict:
 
 def redemptions(*, business, date_from=None, date_to=None, customer_name="", phone=""):
     """Redemption records (newest first): time range, customer name (contains), or phone
-    (exact, E.164 as stored)."""
+    (exact, E.164 as stored). Redemptions of a cancelled sale are not listed."""
     qs = (
         scoped(CouponEvent, business)
         .filter(to_state=S.REDEEMED)
+        .exclude(UNDONE_BY_CANCEL)
         .select_related("coupon", "coupon__series", "customer", "point_of_sale")
         .order_by("-at", "-id")
     )

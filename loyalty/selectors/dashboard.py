@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
 from certificates.models import Activation
 from coupons.models import Coupon, CouponEvent
+from coupons.selectors import UNDONE_BY_CANCEL
 from coupons.validity import business_tz, day_start
-from customers.models import Customer, LedgerEntry
+from customers.models import Customer, LedgerEntry, LotUse
 from loyalty.models import Goods, Membership, PointOfSale, Program, Rule, Sale, SaleRule
 from loyalty.tenancy import scoped
 from terminal.models import Device
@@ -86,11 +87,19 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
         add(row["day"], "amount", row["amount"] or ZERO)
         add(row["day"], "discount", row["discount"] or ZERO)
 
+    # A cancelled sale counts nowhere, like in "sales": not its credits and debits, nor the
+    # expiry of points it credited (the reversal took back only what had not expired), nor
+    # the reversal entries that undid it. What stands is what the figures show.
     ledger_keys = {KIND.CREDIT: "credited", KIND.DEBIT: "spent", KIND.EXPIRY: "expired"}
+    expired_credit_of_cancelled_sale = LotUse.objects.filter(
+        entry=OuterRef("pk"), lot__entry__sale__status=Sale.CANCELLED
+    )
     for row in (
         scoped(LedgerEntry, business)
         .filter(account__program=program, kind__in=ledger_keys, created_at__gte=start)
         .filter(created_at__lt=end)
+        .exclude(sale__status=Sale.CANCELLED)
+        .exclude(Q(kind=KIND.EXPIRY) & Exists(expired_credit_of_cancelled_sale))
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day", "kind")
         .annotate(total=Sum("amount"))
@@ -106,6 +115,7 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
         # the same reading as the series page: transfers and coupons put back by a
         # cancelled sale did not newly reach a wallet
         .exclude(from_state__in=[COUPON.IN_WALLET, COUPON.REDEEMED], to_state=COUPON.IN_WALLET)
+        .exclude(UNDONE_BY_CANCEL)
         .annotate(day=TruncDate("at", tzinfo=tz))
         .values("day", "to_state")
         .annotate(n=Count("id"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Activation
 from coupons.models import Coupon, CouponEvent
+from coupons.selectors import UNDONE_BY_CANCEL
 from coupons.validity import business_tz, day_start
 from customers.models import Customer, LedgerEntry
 from loyalty.models import Sale, SaleRule
@@ -100,6 +101,7 @@ def _redemptions(business, start, end, tz) -> Iterator[tuple]:
     events = (
         scoped(CouponEvent, business)
         .filter(to_state=Coupon.State.REDEEMED, at__gte=start, at__lt=end)
+        .exclude(UNDONE_BY_CANCEL)  # a cancelled sale gave its coupons back
         .select_related("coupon__series__program", "customer", "point_of_sale")
         .order_by("at", "id")
     )

@@ -5,11 +5,24 @@ from django.core.cache import cache
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PERKLINE_PRIVATE_ROOT = tmp_path / "private"
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counters and cached state never leak from one test into the next."""
+def _fresh_cache(request):
+    """Throttle counters and cached state never leak from one test into the next.
+
+    The shared cache is a database table (core.cache): only tests with database access can
+    touch it, and a transactional test's flush does not empty it."""
+    if not (
+        request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
     cache.clear()
     yield
     cache.clear()

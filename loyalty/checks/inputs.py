@@ -2,6 +2,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+# A check may present at most this many coupon codes (quality.md R13): more is a guess.
+MAX_COUPONS = 10
+
 
 @dataclass(frozen=True)
 class PositionInput:

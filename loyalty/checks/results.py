@@ -158,7 +158,22 @@ def public(body: dict) -> dict:
 
 def refusal_for_confirm(body: dict):
     """Confirm refuses what evaluate only reports: a presented coupon or a selected manual
-    rule that does not apply (terminal-api.md "Confirm semantics")."""
+    rule that does not apply (terminal-api.md "Confirm semantics").
+
+    The refusal carries how many presented codes do not exist (`unknown_codes`): the code
+    throttle counts them, whatever the refusal (quality.md R13)."""
+    try:
+        _refuse(body)
+    except Refused as refusal:
+        refusal.unknown_codes = sum(
+            1
+            for item in body["not_applied"]
+            if item["kind"] == "coupon" and item["code"] == "coupon_not_found"
+        )
+        raise
+
+
+def _refuse(body: dict):
     for item in body["not_applied"]:
         if item["kind"] == "coupon":
             code = item["code"]

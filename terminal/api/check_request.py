@@ -15,6 +15,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from loyalty.checks import CheckInput, PositionInput
+from loyalty.checks.inputs import MAX_COUPONS
 
 from .serializers import CheckRequestSerializer
 
@@ -56,7 +57,7 @@ def _read(data) -> CheckInput:
     coupons = data.get("coupons", [])
     if type(manual_rules) is not list or len(manual_rules) > 50:
         raise _Fallback
-    if type(coupons) is not list or len(coupons) > 50:
+    if type(coupons) is not list or len(coupons) > MAX_COUPONS:
         raise _Fallback
     if any(type(rule) is not int or rule < 1 for rule in manual_rules):
         raise _Fallback

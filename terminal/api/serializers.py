@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from loyalty.checks import CheckInput, PositionInput
+from loyalty.checks.inputs import MAX_COUPONS
 
 
 class CustomerRefSerializer(serializers.Serializer):
@@ -37,7 +38,10 @@ class CheckRequestSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
     )
     coupons = serializers.ListField(
-        child=serializers.CharField(max_length=80), required=False, default=list, max_length=50
+        child=serializers.CharField(max_length=80),
+        required=False,
+        default=list,
+        max_length=MAX_COUPONS,
     )
     pay_with_points = serializers.DecimalField(
         max_digits=12,

@@ -19,6 +19,7 @@ from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Sale
 from loyalty.tenancy import scoped
 
+from ..code_budget import count_lookup, count_unknown_codes, presented_codes
 from . import serializers as s
 from .check_request import parse_check
 from .common import IsTerminal, customer_for_action, request_hash
@@ -169,6 +170,8 @@ class CustomersView(TerminalView):
         data = ser.validated_data
         existing = customer_services.find_customer(business=pos.business, phone=data["phone"])
         if existing is not None:
+            # The answer tells that the phone is registered (and its card): a look-up (R13).
+            count_lookup(request)
             customer_services.enrol(customer=existing, program=pos.program)
             return Response(customer_answer(existing, point_of_sale=pos), status=200)
         customer = customer_services.register_customer(
@@ -226,7 +229,10 @@ class EvaluateView(TerminalView):
         examples=[CHECK_EXAMPLE],
     )
     def post(self, request):
-        body = evaluate_check(point_of_sale=self.point_of_sale, data=parse_check(request.data))
+        data = parse_check(request.data)
+        with presented_codes(request, codes=data.coupons):
+            body = evaluate_check(point_of_sale=self.point_of_sale, data=data)
+        count_unknown_codes(request, body)
         return Response(body)
 
 
@@ -253,13 +259,15 @@ class ConfirmView(TerminalView):
                 "The Idempotency-Key header is required (1..255 characters).",
                 field="Idempotency-Key",
             )
-        answer = confirm_check(
-            point_of_sale=self.point_of_sale,
-            data=parse_check(request.data),
-            device=self.device,
-            idempotency_key=key,
-            request_hash=request_hash(request.data),
-        )
+        data = parse_check(request.data)
+        with presented_codes(request, codes=data.coupons):
+            answer = confirm_check(
+                point_of_sale=self.point_of_sale,
+                data=data,
+                device=self.device,
+                idempotency_key=key,
+                request_hash=request_hash(request.data),
+            )
         # The stored text itself: a replay answers the same bytes as the first confirm.
         return HttpResponse(answer.content, status=answer.status, content_type=JSON)
 

@@ -1,6 +1,5 @@
 """JSON endpoints behind the cashier's check page (same services as the terminal API)."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.http import JsonResponse
 from django.template.loader import render_to_string
@@ -16,14 +15,14 @@ from customers import services as customer_services
 from customers.models import Customer
 from loyalty.checks import confirm_check, evaluate_check
 from loyalty.errors import NotFound, ValidationFailed
+from loyalty.models import CashierConfirmToken
 from loyalty.tenancy import get_scoped
 from terminal.api.terminal import activation_answer, customer_answer
 
+from ..code_budget import count_lookup, count_unknown_codes, presented_codes
 from .access import till_view
 from .checkpad import check_input, goods_search
 from .jsonio import error_response, json_endpoint, read_json
-
-CONFIRM_GUARD_SECONDS = 600
 
 
 def till_json(view):
@@ -69,6 +68,8 @@ def customer_lookup(request):
     customer_id = request.GET.get("id", "").strip()
     if not (phone or card or customer_id):
         raise ValidationFailed(_("Enter a phone or a card."), field="phone")
+    if phone or card:
+        count_lookup(request)
     customer = customer_services.find_customer(
         business=request.business,
         phone=phone or None,
@@ -90,6 +91,7 @@ def customer_register(request):
     business, program = request.business, request.pos.program
     existing = customer_services.find_customer(business=business, phone=phone)
     if existing is not None:
+        count_lookup(request)  # the answer tells the phone is registered (R13)
         customer_services.enrol(customer=existing, program=program)
         return JsonResponse(customer_payload(request, existing))
     customer = customer_services.register_customer(
@@ -114,7 +116,9 @@ def _result_html(request, result, lines):
 @till_json
 def evaluate(request):
     check, lines = check_input(business=request.business, data=read_json(request))
-    result = evaluate_check(point_of_sale=request.pos, data=check)
+    with presented_codes(request, codes=check.coupons):
+        result = evaluate_check(point_of_sale=request.pos, data=check)
+    count_unknown_codes(request, result)
     return JsonResponse({"result": result, "html": _result_html(request, result, lines)})
 
 
@@ -128,6 +132,7 @@ def certificate(request):
     if not data.get("customer_id"):
         raise ValidationFailed(_("Identify the customer first."), field="customer_id")
     customer = get_scoped(Customer, request.business, pk=data["customer_id"])
+    count_lookup(request)
     result = activate_certificate(
         business=request.business,
         code=code,
@@ -149,26 +154,27 @@ def confirm(request):
     data = read_json(request)
     check, _lines = check_input(business=request.business, data=data)
     token = str(data.get("token") or "")[:64]
-    guard = f"cashier-confirm:{request.user.pk}:{token}" if token else None
-    if guard and not cache.add(guard, "pending", CONFIRM_GUARD_SECONDS):
-        sale_id = cache.get(guard)
-        if sale_id and sale_id != "pending":
-            return _confirmed(sale_id)
-        return error_response(
-            "in_progress", _("This check is being confirmed already."), status=409
-        )
-    try:
-        with transaction.atomic():
-            body = confirm_check(
-                point_of_sale=request.pos, data=check, staff=request.user, device=None
-            ).body
-    except BaseException:
-        if guard:
-            cache.delete(guard)
-        raise
-    sale_id = body["sale"]["id"]
-    if guard:
-        cache.set(guard, sale_id, CONFIRM_GUARD_SECONDS)
+    with presented_codes(request, codes=check.coupons), transaction.atomic():
+        guard = None
+        if token:
+            # A concurrent request with this token waits here on the unique index until the
+            # first one commits (then finds its sale) or rolls back (then confirms itself).
+            guard, created = CashierConfirmToken.objects.get_or_create(
+                staff=request.user, token=token, defaults={"business": request.business}
+            )
+            if not created:
+                if guard.business_id != request.business.pk or guard.sale_id is None:
+                    return error_response(
+                        "in_progress", _("This check is being confirmed already."), status=409
+                    )
+                return _confirmed(guard.sale_id)
+        body = confirm_check(
+            point_of_sale=request.pos, data=check, staff=request.user, device=None
+        ).body
+        sale_id = body["sale"]["id"]
+        if guard is not None:
+            guard.sale_id = sale_id
+            guard.save(update_fields=["sale"])
     return _confirmed(sale_id, status=201)
 
 

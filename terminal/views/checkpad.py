@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from loyalty.checks import CheckInput, PositionInput
+from loyalty.checks.inputs import MAX_COUPONS
 from loyalty.checks.ruleset import load_program_rules
 from loyalty.errors import ValidationFailed
 from loyalty.models import Goods
@@ -126,6 +127,10 @@ def check_input(*, business, data: dict) -> tuple[CheckInput, list[dict]]:
     coupons = data.get("coupons") or []
     if not isinstance(coupons, list) or not all(isinstance(c, str) for c in coupons):
         raise ValidationFailed(_("Expected a list of codes."), field="coupons")
+    if len(coupons) > MAX_COUPONS:
+        raise ValidationFailed(
+            _("At most %(count)s coupons on one check.") % {"count": MAX_COUPONS}, field="coupons"
+        )
     customer_id = data.get("customer_id")
     customer = None
     if customer_id not in (None, ""):
@@ -137,7 +142,7 @@ def check_input(*, business, data: dict) -> tuple[CheckInput, list[dict]]:
         positions=tuple(positions),
         customer=customer,
         manual_rules=_int_list(data.get("manual_rules") or [], "manual_rules"),
-        coupons=tuple(c.strip() for c in coupons if c.strip())[:50],
+        coupons=tuple(c.strip() for c in coupons if c.strip()),
         pay_with_points=points.quantize(Decimal("0.01")),
     )
     return check, shown

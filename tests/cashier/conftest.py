@@ -1,18 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from terminal.views.access import POS_SESSION_KEY
 
 from .shop import make_shop
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counters and confirm guards live in the cache: none leak between tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

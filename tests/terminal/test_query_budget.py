@@ -107,8 +107,26 @@ def test_query_budget_is_constant(db):
     assert confirm_count <= 30
     if connection.vendor == "postgresql":
         # Where the one-statement writes have it today (docs/benchmarks.md, P3): a new
-        # query on the hot path should be a decision, not an accident.
-        assert (evaluate_count, confirm_count) <= (4, 16)
+        # query on the hot path should be a decision, not an accident. A check presenting
+        # codes reads the code throttle's budget once (R13): the fifth and seventeenth.
+        assert (evaluate_count, confirm_count) <= (5, 17)
+
+
+def test_a_check_without_codes_never_touches_the_throttle(db):
+    """R13: the code throttle costs a check that presents no code nothing, not a query."""
+    from .conftest import make_till
+
+    till = make_till()
+    populate(till, 5, 1)
+    request = body(3, [])
+    till.evaluate(request)
+    with CaptureQueriesContext(connection) as queries:
+        assert till.evaluate(request).status_code == 200
+        assert till.confirm(request, key="no-codes").status_code == 201
+    assert not [q["sql"] for q in queries if "perkline_cache" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert till.evaluate(body(3, ["NOPE-NOPE-NOPE"])).status_code == 200
+    assert [q["sql"] for q in queries if "perkline_cache" in q["sql"]]
 
 
 def test_the_history_query_only_when_a_rule_needs_the_past(db):

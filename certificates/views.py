@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.tabular import csv_text
 from coupons.charts import Line, bar_chart
 from coupons.codes import normalize_code
 from coupons.forms import DateRangeForm
@@ -193,15 +194,17 @@ def certificate_detail(request, pk):
 
 
 def _rejected_csv_link(reports) -> str | None:
-    """The rejected lines of this upload as a data: link (nothing to store or clean up)."""
-    rows = ["file,line,code,reason"]
-    for name, report in reports:
-        for line, code, reason in report.rejected_rows:
-            cells = [name, str(line), code, reason]
-            rows.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
-    if len(rows) == 1:
+    """The rejected lines of this upload as a data: link (nothing to store or clean up).
+
+    Written by core.tabular: a "code" like "=HYPERLINK(...)" comes out inert (R17)."""
+    rows = [
+        (name, line, code, reason)
+        for name, report in reports
+        for line, code, reason in report.rejected_rows
+    ]
+    if not rows:
         return None
-    payload = ("\ufeff" + "\n".join(rows) + "\n").encode()
+    payload = csv_text(("file", "line", "code", "reason"), rows).encode()
     return "data:text/csv;charset=utf-8;base64," + base64.b64encode(payload).decode("ascii")
 
 

@@ -15,4 +15,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        from . import files  # noqa: F401  (registers the check that keeps private files unserved)
+
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core-cache-table")

@@ -101,3 +101,5 @@ class CodeJobAdmin(admin.ModelAdmin):
     list_select_related = ("series",)
     raw_id_fields = ("business", "series", "created_by")
     readonly_fields = ("created_at", "finished_at")
+    # Private files have no URL (R12): the panel's job page serves them after its checks.
+    exclude = ("source", "rejected_file")

@@ -6,7 +6,6 @@ a million ORM objects would cost more than the database work itself (quality.md 
 """
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tabular import csv_text
 from loyalty.errors import ValidationFailed
 
 from .codes import generate_codes, normalize_code
@@ -136,11 +136,9 @@ class ImportReport:
         self.rejected_by_reason[reason] += 1
 
     def rejected_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["line", "code", "reason"])
-        writer.writerows(self.rejected_rows)
-        return out.getvalue()
+        # A rejected "code" is whatever the file held, "=HYPERLINK(...)" too: core.tabular
+        # writes it inert (R17). No BOM: the file is also read back by the job page.
+        return csv_text(("line", "code", "reason"), self.rejected_rows, bom=False)
 
     def as_dict(self) -> dict:
         return {

@@ -1,4 +1,5 @@
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import PrivateName, private_storage
 from loyalty.errors import ValidationFailed
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
@@ -326,8 +328,14 @@ class CodeJob(TenantModel):
     done = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    source = models.FileField(upload_to="imports/", blank=True)
-    rejected_file = models.FileField(upload_to="imports/", blank=True)
+    # Private files (R12): outside MEDIA_ROOT, unguessable names, served only by the job's
+    # views (coupons.views.jobs), which check the business and the role.
+    source = models.FileField(
+        upload_to=PrivateName("imports"), storage=private_storage, max_length=255, blank=True
+    )
+    rejected_file = models.FileField(
+        upload_to=PrivateName("rejected"), storage=private_storage, max_length=255, blank=True
+    )
     params = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -342,3 +350,8 @@ class CodeJob(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def source_name(self) -> str:
+        """The uploaded file's own name, without the private folder and token."""
+        return PurePath(self.source.name).name if self.source else ""

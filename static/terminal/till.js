@@ -59,10 +59,19 @@
   }
   $("customer").dataset.empty = $("customer").innerHTML;
 
+  var lookups = 0;
   function lookup(params) {
+    var mine = ++lookups;
     show($("customer-error"), "");
-    return request("GET", urls.customer + "?" + new URLSearchParams(params))
-      .then(setCustomer, function (e) { show($("customer-error"), e.message); });
+    return request("GET", urls.customer + "?" + new URLSearchParams(params)).then(function (data) {
+      if (mine === lookups) setCustomer(data);  // an older search answering late is ignored
+    }, function (e) {
+      if (mine !== lookups) return;
+      // A failed search leaves no customer on the check: the previous one must not be
+      // credited by the next confirm. The check is evaluated again as anonymous.
+      setCustomer(null);
+      show($("customer-error"), e.message);
+    });
   }
 
   $("identify").addEventListener("submit", function (event) {
@@ -74,6 +83,7 @@
     lookup(isPhone ? { phone: value } : { card: value });
   });
   $("customer-clear").addEventListener("click", function () {
+    lookups++;  // a search still under way must not bring a customer back
     $("identify-value").value = "";
     setCustomer(null);
   });
@@ -90,7 +100,7 @@
     var form = event.target;
     show($("customer-error"), "");
     request("POST", urls.register, { phone: form.elements.phone.value, name: form.elements.name.value })
-      .then(function (data) { form.hidden = true; form.reset(); setCustomer(data); },
+      .then(function (data) { lookups++; form.hidden = true; form.reset(); setCustomer(data); },
             function (e) { show($("customer-error"), e.message); });
   });
   $("customer").addEventListener("click", function (event) {

@@ -64,3 +64,44 @@ def test_cashier_rings_up_confirms_and_cancels(live_server, tablet, shoot):
     assert sale.status == Sale.CANCELLED
     assert spendable_points(customer=shop.customer, program=shop.program) == 100
     assert page.js_errors == []
+
+
+def test_a_failed_search_clears_the_customer_before_the_confirm(live_server, tablet, shoot):
+    from playwright.sync_api import expect  # the browser fixture skips when it is missing
+
+    shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
+    page = tablet
+    page.goto(f"{live_server.url}/login/?next=/terminal/")
+    page.fill("input[name=username]", "cashier@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/terminal/pos/")
+    page.get_by_role("button", name="Center").click()
+    page.wait_for_url("**/terminal/check/")
+
+    page.fill("#identify-value", "050 111 22 33")
+    page.click("#identify button[type=submit]")
+    page.wait_for_selector(".customer__name")
+    page.fill("#goods-search", "LATTE")
+    page.press("#goods-search", "Enter")
+    # The cashback rule credits an identified customer: the check shows their points.
+    page.wait_for_selector("#result :text('Credits')")
+
+    page.fill("#identify-value", "050 999 88 77")  # nobody has this phone
+    page.click("#identify button[type=submit]")
+    page.wait_for_selector("#customer-error:has-text('No such customer.')")
+    # The customer is gone from the panel and the check is evaluated again as anonymous.
+    page.wait_for_selector("#customer :text('Anonymous check')")
+    expect(page.locator("#result")).not_to_contain_text("Credits")
+    assert "Olena" not in page.inner_text("#customer")
+    assert page.is_hidden("#customer-clear")
+    assert page.is_disabled("#points")
+    shoot(page, "cashier-07-failed-search")
+
+    page.click("#confirm")
+    page.wait_for_url("**/terminal/sales/*/")
+    sale = Sale.objects.get()
+    assert sale.customer_id is None
+    assert not sale.entries.exists()  # no points credited to anyone
+    assert spendable_points(customer=shop.customer, program=shop.program) == 100
+    assert page.js_errors == []

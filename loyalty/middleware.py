@@ -2,6 +2,12 @@
 
 The current business is kept in the session; a person working for several businesses
 switches it in the header. Revoked memberships do not count.
+
+Only the person's own actions change which business a session shows (R16): signing in,
+switching, setting up a business, accepting an invitation. The business is chosen at
+sign-in (loyalty.signals) and one chosen here by default (the kept one was revoked, say) is
+written to the session at once, so that a membership added later by someone else
+(platform staff, say) cannot take its place in a live session.
 """
 
 from .models import Membership
@@ -47,4 +53,6 @@ class CurrentBusinessMiddleware:
             if membership is not None:
                 request.membership = membership
                 request.business = membership.business
+                if request.session.get(SESSION_KEY) != membership.business_id:
+                    request.session[SESSION_KEY] = membership.business_id
         return self.get_response(request)

@@ -1,11 +1,13 @@
 """Any change to a program's rules bumps its version, so compiled rule sets refresh."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from coupons.models import CouponSeries
 
+from .middleware import SESSION_KEY, active_memberships, choose_membership
 from .models import Program, Rule
 
 
@@ -30,3 +32,15 @@ def _series_changed(sender, instance, **kwargs):
 def _rule_links_changed(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Rule):
         bump_program_version(instance.program_id)
+
+
+@receiver(user_logged_in)
+def _choose_business_at_sign_in(sender, request, user, **kwargs):
+    """A session starts in one business, chosen at sign-in and kept in the session, so
+    that only the person's own actions change it (R16; loyalty/middleware.py)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    membership = choose_membership(active_memberships(user))
+    if membership is not None:
+        session[SESSION_KEY] = membership.business_id

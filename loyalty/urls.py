@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from core.login_throttle import login_throttled
+
 from .views import (
     audit,
     auth,
@@ -10,6 +12,7 @@ from .views import (
     customers_bulk,
     dashboard,
     devices,
+    invitations,
     onboarding,
     program_io,
     programs,
@@ -20,9 +23,16 @@ from .views import (
 
 app_name = "panel"
 
+# Reached by a token, not by a business's ids, and by people without a membership yet: its
+# own namespace keeps it out of the business pages' tenant walk (panel:invitations:open).
+invitation_patterns = (
+    [path("<str:token>/", invitations.invitation_page, name="open")],
+    "invitations",
+)
+
 urlpatterns = [
     path("", dashboard.home, name="home"),
-    path("login/", auth.LoginView.as_view(), name="login"),
+    path("login/", login_throttled(auth.LoginView.as_view()), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("switch-business/", auth.switch_business, name="switch_business"),
     path("signup/", onboarding.signup, name="signup"),
@@ -67,6 +77,17 @@ urlpatterns = [
     path("staff/invite/", staff.staff_invite, name="staff_invite"),
     path("staff/<int:pk>/edit/", staff.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/revoke/", staff.staff_revoke, name="staff_revoke"),
+    path(
+        "staff/invitations/<int:pk>/resend/",
+        staff.staff_invitation_resend,
+        name="staff_invitation_resend",
+    ),
+    path(
+        "staff/invitations/<int:pk>/revoke/",
+        staff.staff_invitation_revoke,
+        name="staff_invitation_revoke",
+    ),
+    path("invitations/", include(invitation_patterns)),
     # devices
     path("devices/", devices.DeviceList.as_view(), name="device_list"),
     path("devices/new/", devices.device_create, name="device_create"),

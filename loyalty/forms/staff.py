@@ -24,17 +24,15 @@ class _PointsOfSaleMixin:
 
 class InviteStaffForm(_PointsOfSaleMixin, forms.Form):
     email = forms.EmailField(
-        label=_("e-mail"), help_text=_("The person logs in with this e-mail address.")
-    )
-    role = forms.ChoiceField(label=_("role"), choices=Membership.ROLES, help_text=ROLE_HELP)
-    password = forms.CharField(
-        label=_("password"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        label=_("e-mail"),
         help_text=_(
-            "Needed only for a person without a login yet; tell it to them in person. "
-            "At least 8 characters."
+            "We e-mail this address a link to accept; the person logs in with it. "
+            "Nothing changes for them until they accept."
         ),
+    )
+    # The least-privileged role unless the owner chooses otherwise.
+    role = forms.ChoiceField(
+        label=_("role"), choices=Membership.ROLES, initial=Membership.CASHIER, help_text=ROLE_HELP
     )
     points_of_sale = forms.ModelMultipleChoiceField(
         label=_("points of sale"),
@@ -47,6 +45,31 @@ class InviteStaffForm(_PointsOfSaleMixin, forms.Form):
     def __init__(self, *args, business, **kwargs):
         super().__init__(*args, **kwargs)
         self._scope_points_of_sale(business)
+        only = list(self.fields["points_of_sale"].queryset[:2])
+        if len(only) == 1:  # one shop: the cashier works there
+            self.fields["points_of_sale"].initial = [only[0].pk]
+
+
+class AcceptInvitationForm(forms.Form):
+    """A new person's own name and password, set on the invitation's page."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
 
 
 class MembershipForm(_PointsOfSaleMixin, forms.ModelForm):

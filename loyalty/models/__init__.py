@@ -1,6 +1,7 @@
 from .catalogue import Goods, GoodsCategory
 from .rules import Rule
 from .sales import CashierConfirmToken, Sale, SalePosition, SaleRule
+from .staff import Invitation
 from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "BusinessLogo",
     "Goods",
     "GoodsCategory",
+    "Invitation",
     "Membership",
     "PointOfSale",
     "Program",

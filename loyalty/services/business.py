@@ -1,8 +1,7 @@
-"""Writes of the panel that are more than one ModelForm save: businesses, staff, rules."""
+"""Writes of the panel that are more than one ModelForm save: businesses, staff, rules.
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+New staff join through an invitation they accept: loyalty/services/invitations.py."""
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,42 +29,6 @@ def create_business(*, owner, name, **settings) -> Business:
     business.save()
     Membership.objects.create(business=business, user=owner, role=Membership.OWNER)
     return business
-
-
-@transaction.atomic
-def invite_staff(
-    *, business, email, role, password="", points_of_sale=(), invited_by=None
-) -> Membership:
-    """Give `email` a role in `business`, creating the user (with `password`) if needed.
-
-    A revoked membership is restored with the new role; an active one is refused.
-    """
-    email = email.strip().lower()
-    User = get_user_model()
-    user = User.objects.filter(username__iexact=email).first()
-    if user is None:
-        if not password:
-            raise ValidationFailed(
-                _("This person has no login yet: set a password for them."), field="password"
-            )
-        candidate = User(username=email, email=email)
-        try:
-            validate_password(password, candidate)
-        except ValidationError as error:
-            raise ValidationFailed(" ".join(error.messages), field="password") from error
-        candidate.set_password(password)
-        candidate.save()
-        user = candidate
-    membership = Membership.objects.select_for_update().filter(business=business, user=user).first()
-    if membership is not None and membership.revoked_at is None:
-        raise ValidationFailed(_("This person already works for this business."), field="email")
-    if membership is None:
-        membership = Membership(business=business, user=user)
-    membership.role = role
-    membership.revoked_at = None
-    membership.save()
-    set_points_of_sale(membership=membership, points_of_sale=points_of_sale)
-    return membership
 
 
 def set_points_of_sale(*, membership, points_of_sale):

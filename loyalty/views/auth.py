@@ -50,8 +50,9 @@ class LoginView(auth_views.LoginView):
         membership = choose_membership(memberships)
         if membership is not None:
             self.request.session[SESSION_KEY] = membership.business_id
-            if membership.role not in PANEL_ROLES:
-                # Cashiers have no panel pages: straight to the cashier pages.
+            if membership.role not in PANEL_ROLES and not self.get_redirect_url():
+                # Cashiers have no panel pages: straight to the cashier pages, unless the
+                # login was asked for by a page such as an invitation's link.
                 return HttpResponseRedirect(TERMINAL_URL)
         return HttpResponseRedirect(self.get_success_url())
 

@@ -1,4 +1,7 @@
-"""Staff memberships (owner only): invite, change role, revoke."""
+"""Staff (owner only): invitations (send, resend, revoke), change role, revoke access.
+
+Inviting never creates a membership (R16): the person accepts on the link's page
+(loyalty/views/invitations.py)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,10 +12,16 @@ from django.views.decorators.http import require_POST
 
 from loyalty.errors import DomainError
 from loyalty.forms.staff import InviteStaffForm, MembershipForm
-from loyalty.models import Membership
+from loyalty.models import Invitation, Membership
 from loyalty.permissions import OWNER, OwnerRequiredMixin, panel_view
-from loyalty.services.business import change_role, invite_staff, revoke_membership
-from loyalty.tenancy import get_scoped
+from loyalty.services.business import change_role, revoke_membership
+from loyalty.services.invitations import (
+    InvitationNotSent,
+    invite_staff,
+    resend_invitation,
+    revoke_invitation,
+)
+from loyalty.tenancy import get_scoped, scoped
 
 from .base import PanelListView
 
@@ -29,6 +38,23 @@ class StaffList(OwnerRequiredMixin, PanelListView):
     def get_queryset(self):
         return super().get_queryset().order_by("revoked_at", "user__username")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Not accepted yet (expired ones too, so that they can be resent).
+        context["invitations"] = list(
+            scoped(Invitation.objects.open(), self.request.business).order_by("-sent_at", "-pk")
+        )
+        return context
+
+
+def _link_maker(request):
+    """token -> the absolute URL of the invitation's page, on the host the owner uses."""
+    return lambda token: request.build_absolute_uri(reverse("panel:invitations:open", args=[token]))
+
+
+def _sent(request, email):
+    messages.success(request, _("An invitation was sent to %(email)s.") % {"email": email})
+
 
 def _form_page(request, form, title):
     return render(
@@ -44,21 +70,48 @@ def staff_invite(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            membership = invite_staff(
+            # None for a current member: the answer is the same all the same (R16).
+            invite_staff(
                 business=request.business,
                 email=data["email"],
                 role=data["role"],
-                password=data["password"],
                 points_of_sale=data["points_of_sale"],
+                invited_by=request.user,
+                link=_link_maker(request),
             )
+        except InvitationNotSent as error:
+            messages.warning(request, error.message)
+            return redirect("panel:staff_list")
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(
-                request, _("%(email)s can now log in.") % {"email": membership.user.username}
-            )
+            _sent(request, data["email"].strip().lower())
             return redirect("panel:staff_list")
     return _form_page(request, form, _("Invite a staff member"))
+
+
+@require_POST
+@panel_view(OWNER)
+def staff_invitation_resend(request, pk):
+    invitation = get_scoped(Invitation.objects.open(), request.business, pk=pk)
+    try:
+        resend_invitation(invitation=invitation, link=_link_maker(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        _sent(request, invitation.email)
+    return redirect("panel:staff_list")
+
+
+@require_POST
+@panel_view(OWNER)
+def staff_invitation_revoke(request, pk):
+    invitation = get_scoped(Invitation.objects.open(), request.business, pk=pk)
+    revoke_invitation(invitation=invitation)
+    messages.success(
+        request, _("The invitation to %(email)s no longer works.") % {"email": invitation.email}
+    )
+    return redirect("panel:staff_list")
 
 
 @panel_view(OWNER)

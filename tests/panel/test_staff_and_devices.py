@@ -1,5 +1,7 @@
 """Staff invitations and revocation; device keys shown once and revoked."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -14,13 +16,26 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-def test_invite_a_new_cashier_who_then_logs_in(owner_client, business, pos):
+def _link(message):
+    """The invitation link's path, read from the e-mail."""
+    return re.search(r"https?://[^/]+(/invitations/[^/\s]+/)", message.body).group(1)
+
+
+def test_invite_a_new_cashier_who_then_logs_in(owner_client, business, pos, mailoutbox):
     response = owner_client.post(
         reverse("panel:staff_invite"),
-        {"email": "Anna@Example.com", "role": "cashier", "password": "long-pass-123",
-         "points_of_sale": [pos.pk]},
-    )  # fmt: skip
+        {"email": "Anna@Example.com", "role": "cashier", "points_of_sale": [pos.pk]},
+    )
     assert response.status_code == 302
+    assert not Membership.objects.filter(user__username="anna@example.com").exists()
+    [message] = mailoutbox
+    assert message.to == ["anna@example.com"]
+    anna = Client()
+    accepted = anna.post(
+        _link(message),
+        {"first_name": "Anna", "password": "long-pass-123", "password_again": "long-pass-123"},
+    )
+    assert accepted["Location"] == "/terminal/"
     membership = Membership.objects.get(business=business, user__username="anna@example.com")
     assert membership.role == "cashier"
     assert list(membership.points_of_sale.all()) == [pos]
@@ -30,13 +45,17 @@ def test_invite_a_new_cashier_who_then_logs_in(owner_client, business, pos):
     assert login["Location"] == "/terminal/"
 
 
-def test_invite_an_existing_user_of_another_business(owner_client, business):
+def test_invite_an_existing_user_of_another_business(owner_client, business, mailoutbox):
     user = UserFactory(email="shared@example.com")
     MembershipFactory(business=BusinessFactory(), user=user, role=Membership.OWNER)
     response = owner_client.post(
         reverse("panel:staff_invite"), {"email": "shared@example.com", "role": "manager"}
     )
     assert response.status_code == 302
+    assert not user.memberships.filter(business=business).exists()  # not until they accept
+    shared = Client()
+    shared.force_login(user)
+    shared.post(_link(mailoutbox[0]), {"answer": "accept"})
     assert user.memberships.get(business=business).role == "manager"
     assert user.check_password("pass-word-123")  # their password is untouched
 
@@ -55,12 +74,17 @@ def test_change_role_and_revoke(owner_client, business, manager):
     assert client.get(reverse("panel:goods_list"))["Location"] == reverse("panel:home")
 
 
-def test_revoked_person_can_be_invited_again(owner_client, business, manager):
+def test_revoked_person_can_be_invited_again(owner_client, business, manager, mailoutbox):
     membership = Membership.objects.get(user=manager)
     owner_client.post(reverse("panel:staff_revoke", args=[membership.pk]))
     owner_client.post(
         reverse("panel:staff_invite"), {"email": "manager@example.com", "role": "manager"}
     )
+    membership.refresh_from_db()
+    assert membership.revoked_at is not None  # back only when they accept
+    client = Client()
+    client.force_login(manager)
+    client.post(_link(mailoutbox[0]), {"answer": "accept"})
     membership.refresh_from_db()
     assert membership.revoked_at is None
 

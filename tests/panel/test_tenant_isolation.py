@@ -6,6 +6,7 @@ The routes are read from the URL resolver (namespace `panel`), so pages added la
 an id of business B: anything but 404 is a leak.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,7 @@ from django.utils import timezone
 from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
 from coupons.models import CodeJob, Coupon, CouponSeries, PromotionChannel
 from customers.ledger import adjust, get_account
-from loyalty.models import Business, Membership, Sale
+from loyalty.models import Business, Invitation, Membership, Sale
 from loyalty.models.base import TenantModel
 from terminal.services import issue_device
 from tests.factories import (
@@ -84,6 +85,11 @@ def fill_business_b():
         reason="seed",
     )
     RuleFactory(program=program)
+    now = timezone.now()
+    Invitation.objects.create(
+        business=b, email="invited@example.com", role=Membership.MANAGER, token_hash="0" * 64,
+        sent_at=now, expires_at=now + timedelta(days=7),
+    )  # fmt: skip
     issue_device(point_of_sale=pos, kind="terminal", name="Till")
     series = CouponSeries.objects.create(
         business=b, program=program, key="s", name="S", valid_days=30

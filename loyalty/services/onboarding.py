@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,15 +29,20 @@ def sign_up(*, email: str, password: str):
     """A new login for `email` (the username is the e-mail, lower case)."""
     email = email.strip().lower()
     User = get_user_model()
+    taken = ValidationFailed(_("This e-mail already has a login; log in instead."), field="email")
     if User.objects.filter(username__iexact=email).exists():
-        raise ValidationFailed(_("This e-mail already has a login; log in instead."), field="email")
+        raise taken
     user = User(username=email, email=email)
     try:
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationFailed(" ".join(error.messages), field="password") from error
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # the same e-mail signed up meanwhile (unique username)
+        raise taken from error
     return user
 
 

@@ -73,15 +73,21 @@ def coupon_refusal(*, coupon, customer, point_of_sale, at, check_amount=None) ->
     series = coupon.series
     if coupon.is_stock:
         return "coupon_not_found"  # not issued yet: it does not exist for anybody
+    # What no cashier can change comes before what the cashier can (terminal-api.md): the
+    # program, a final state, the window, and only then who holds the coupon.
     if point_of_sale is not None and series.program_id != point_of_sale.program_id:
         return "coupon_not_applicable"
     if customer is not None and coupon.business_id != customer.business_id:
         return "coupon_not_applicable"
     if coupon.state in (S.REDEEMED, S.CANCELLED):
-        # Both are final: nothing the cashier can change makes the coupon usable again.
         return "coupon_already_redeemed"
     if coupon.state == S.EXPIRED:
         return "coupon_expired"
+    state = window_state(coupon.valid_from, coupon.valid_to, at)
+    if state == "over":
+        return "coupon_expired"
+    if state == "not_yet":
+        return "coupon_not_yet_valid"
     if coupon.state == S.IN_WALLET:
         if customer is None:
             return "customer_required"  # a wallet coupon is used by its holder only
@@ -90,11 +96,6 @@ def coupon_refusal(*, coupon, customer, point_of_sale, at, check_amount=None) ->
     elif series.is_archived:
         # Archiving withdraws the series: only coupons already in wallets stay valid.
         return "coupon_not_applicable"
-    state = window_state(coupon.valid_from, coupon.valid_to, at)
-    if state == "not_yet":
-        return "coupon_not_yet_valid"
-    if state == "over":
-        return "coupon_expired"
     if (
         check_amount is not None
         and series.min_spend is not None

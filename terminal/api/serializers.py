@@ -190,3 +190,19 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
+
+
+class CouponPresenterSerializer(serializers.Serializer):
+    """Who presents a coupon (GET coupons/{code}): at most one of phone, card, customer."""
+
+    phone = serializers.CharField(required=False, max_length=40)
+    card = serializers.CharField(required=False, max_length=80)
+    customer = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        given = [
+            name for name in ("phone", "card", "customer") if attrs.get(name) not in (None, "")
+        ]
+        if len(given) > 1:
+            raise serializers.ValidationError({given[1]: _("Give one of phone, card or customer.")})
+        return attrs

@@ -11,11 +11,12 @@ from certificates import services as certificate_services
 from coupons import services as coupon_services
 from customers import selectors as customer_selectors
 from customers import services as customer_services
-from customers.models import Enrolment
+from customers.models import Customer, Enrolment
 from loyalty.checks import cancel_sale, confirm_check, evaluate_check
+from loyalty.checks.context import resolve_customer
 from loyalty.checks.results import mask_phone, money
 from loyalty.checks.ruleset import load_program_rules
-from loyalty.errors import NotFound, ValidationFailed
+from loyalty.errors import DomainError, NotFound, ValidationFailed
 from loyalty.models import Sale
 from loyalty.tenancy import scoped
 
@@ -325,15 +326,42 @@ class CouponView(TerminalView):
 
     @extend_schema(
         summary="A coupon's state and whether it can be used here and now",
+        parameters=[
+            OpenApiParameter("phone", str, description="Who presents it: a phone"),
+            OpenApiParameter("card", str, description="... or a card (QR) code"),
+            OpenApiParameter("customer", int, description="... or a customer id"),
+        ],
         responses={200: s.CouponAnswerSerializer, **ERRORS},
     )
     def get(self, request, code):
+        ser = s.CouponPresenterSerializer(data=request.query_params)
+        ser.is_valid(raise_exception=True)
         coupon = find_coupon_or_404(self.device, code)
+        pos, now = self.point_of_sale, timezone.now()
+        customer = presenter(pos, ser.validated_data, now)
         return Response(
-            coupon_services.coupon_answer(
-                coupon, point_of_sale=self.point_of_sale, at=timezone.now()
-            )
+            coupon_services.coupon_answer(coupon, customer=customer, point_of_sale=pos, at=now)
         )
+
+
+def presenter(point_of_sale, query: dict, at):
+    """The customer a coupon query names, or None. An unknown phone where the program
+    registers new phones is somebody who holds nothing yet: a customer not saved."""
+    ref = {name: query[key] for name, key in PRESENTER_KEYS if query.get(key) not in (None, "")}
+    if not ref:
+        return None
+    business, program = point_of_sale.business, point_of_sale.program
+    try:
+        customer, new_phone = resolve_customer(business=business, program=program, ref=ref, at=at)
+    except DomainError as exc:
+        exc.field = dict(PRESENTER_KEYS)[next(iter(ref))]  # the query's own name
+        raise
+    if customer is None and new_phone:
+        return Customer(business_id=business.pk, phone=new_phone)
+    return customer
+
+
+PRESENTER_KEYS = (("phone", "phone"), ("card", "card"), ("id", "customer"))
 
 
 class CouponClaimView(TerminalView):

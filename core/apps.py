@@ -17,4 +17,5 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import files  # noqa: F401  (registers the check that keeps private files unserved)
 
-        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core-cache-table")
+        # Sent per app with models (core has none): creating an existing table is a no-op.
+        post_migrate.connect(_create_cache_table, dispatch_uid="core-cache-table")

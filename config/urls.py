@@ -20,5 +20,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "terminal.api.handlers.bad_request"
 handler404 = "terminal.api.handlers.not_found"
 handler500 = "terminal.api.handlers.server_error"

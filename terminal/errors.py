@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -50,6 +50,9 @@ def exception_handler(exc, context):
         return error_response("not_found", "Not found.", None, 404)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        # A body above DATA_UPLOAD_MAX_MEMORY_SIZE (R18), as core.middleware answers it.
+        return error_response("request_too_large", "The request body is too large.", None, 413)
     if isinstance(exc, exceptions.ValidationError):
         field, message = _first_error(exc.detail)
         return error_response("validation_error", message, field, 400)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core import jsonparse
 from coupons.codes import check_format, normalize_code
 from customers.models import AccountType
 from loyalty.errors import ValidationFailed
@@ -78,7 +79,10 @@ def parse_document(raw_bytes) -> dict:
         except UnicodeDecodeError:
             raise ProgramImportError([("$", _("The file is not UTF-8 text."))]) from None
     try:
-        document = json.loads(raw_bytes)
+        document = jsonparse.loads(raw_bytes)
+    except jsonparse.JSONTooDeep as exc:
+        message = _("The document is nested deeper than %(n)d levels.") % {"n": exc.max_depth}
+        raise ProgramImportError([("$", message)]) from None
     except json.JSONDecodeError as exc:
         message = _("Not valid JSON: %(msg)s (line %(line)d, column %(col)d).") % {
             "msg": exc.msg,

@@ -4,13 +4,13 @@ Errors use the API's shape ({"error": {"code", "message", "field"}}) so the page
 `message` to the cashier whatever failed.
 """
 
-import json
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
+from core import jsonparse
 from loyalty.errors import DomainError, ValidationFailed
 
 
@@ -21,8 +21,11 @@ def error_response(code, message, *, status, field=None, extra=None):
 
 def read_json(request) -> dict:
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = jsonparse.loads(request.body or b"{}")
+    except jsonparse.JSONTooDeep as exc:
+        message = _("The request is nested deeper than %(n)d levels.") % {"n": exc.max_depth}
+        raise ValidationFailed(message) from exc
+    except ValueError as exc:  # not JSON, or not UTF-8
         raise ValidationFailed(_("The request is not valid JSON.")) from exc
     if not isinstance(data, dict):
         raise ValidationFailed(_("The request must be a JSON object."))

@@ -2,6 +2,7 @@
 confirms, sees the receipt and cancels the sale."""
 
 import pytest
+from playwright.sync_api import expect
 
 from customers.selectors import spendable_points
 from loyalty.models import Sale
@@ -38,10 +39,8 @@ def test_cashier_rings_up_confirms_and_cancels(live_server, tablet, shoot):
 
     page.click(f".use-coupon[data-code='{coupon.code}']")
     page.fill("#points", "20")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=money-to-pay]')"
-        " && document.querySelector('[data-testid=money-to-pay]').textContent.includes('128.50')"
-    )
+    # A locator wait, not wait_for_function: a string predicate is an eval the CSP forbids.
+    expect(page.locator("[data-testid=money-to-pay]")).to_contain_text("128.50")
     shoot(page, "cashier-02-check")
 
     page.click("#confirm")

@@ -6,6 +6,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.login_throttle import login_throttled
 from terminal.health import healthz
 
 # Swagger UI, its start-up script served by the same view (?script) rather than inline:
@@ -15,6 +16,8 @@ api_docs = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSA
 )
 
 urlpatterns = [
+    # Platform staff sign in here: the same lock-out after failed sign-ins as the panel.
+    path("admin/login/", login_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from core import jsonparse
+from core.throttle import Throttled
 from loyalty.errors import DomainError, ValidationFailed
 
 
@@ -43,6 +44,15 @@ def json_endpoint(view):
             return error_response(
                 exc.code, exc.message, status=exc.status, field=exc.field, extra=exc.extra
             )
+        except Throttled as exc:
+            response = error_response(
+                "throttled",
+                _("Too many look-ups. Try again in %(minutes)s min.") % {"minutes": exc.minutes},
+                status=429,
+                extra={"retry_after": exc.retry_after},
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except Http404:
             return error_response("not_found", _("Not found."), status=404)
         except PermissionDenied:

@@ -18,7 +18,14 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load_program import check_body, idempotency_key, lookup_phones, phones  # noqa: E402
+from _load_program import (  # noqa: E402
+    check_body,
+    idempotency_key,
+    lookup_phones,
+    new_phones,
+    phones,
+    pick_phone,
+)
 
 PATHS = {
     "ping": ("GET", "/api/v1/terminal/ping"),
@@ -63,10 +70,11 @@ class Connection:
 # (random lines, json.dumps) is the generator's work, not the server's, and it shares the
 # server's CPU (docs/benchmarks.md, P2).
 PREBUILT = 512
+FRESH = new_phones()
 
 
 def build(
-    scenario: str, token: str, host: str, rnd: random.Random, pool: list[str]
+    scenario: str, token: str, host: str, rnd: random.Random, pool: list[str], mix: str = "spec"
 ) -> tuple[bytes, bytes]:
     """One request, its blank line included; a confirm's Idempotency-Key is added when sent."""
     method, path = PATHS[scenario]
@@ -80,8 +88,7 @@ def build(
     ]
     body = b""
     if method == "POST":
-        # anonymous and identified customers mixed, half and half
-        phone = rnd.choice(pool) if rnd.random() < 0.5 else None
+        phone = pick_phone(rnd, mix, pool, FRESH)
         body = check_body(rnd, phone=phone)
         headers += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
     return ("\r\n".join(headers) + "\r\n").encode(), b"\r\n" + body
@@ -90,7 +97,9 @@ def build(
 def prebuilt(n: int, args) -> list[tuple[bytes, bytes]]:
     rnd = random.Random(1000 + n)
     pool = (lookup_phones if args.scenario == "lookup" else phones)(args.phones)
-    return [build(args.scenario, args.token, args.host, rnd, pool) for _ in range(PREBUILT)]
+    return [
+        build(args.scenario, args.token, args.host, rnd, pool, args.mix) for _ in range(PREBUILT)
+    ]
 
 
 async def client(requests, args, deadline, latencies, statuses, errors, samples):
@@ -161,6 +170,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--mix", choices=["spec", "half"], default="spec")
     args = parser.parse_args()
     if args.host not in ("127.0.0.1", "localhost"):
         parser.error("the load generator only targets the loopback address")

@@ -134,6 +134,31 @@ def phones(count: int) -> list[str]:
     return [f"+38050{2000000 + n:07d}" for n in range(count)]
 
 
+# The P2 mix of quality.md: 1 check in 10 anonymous, 4 in 10 from 50 returning customers
+# with history, 5 in 10 from a pool of 1,000 phones, each registered by its first confirm.
+RETURNING = 50
+NEW_PHONES = 1000
+
+
+def new_phones(count: int = NEW_PHONES) -> list[str]:
+    """Phones nobody registered before the run: the program's auto_register takes them."""
+    return [f"+38050{4000000 + n:07d}" for n in range(count)]
+
+
+def pick_phone(rnd: random.Random, mix: str, pool: list[str], fresh: list[str]) -> str | None:
+    """Who a check is for. `spec`: quality.md's P2 mix (returning customers are the first
+    RETURNING of `pool`); `half`: half anonymous, half from `pool` (the mix before
+    2026-12-06, which bench/history_bench.py keeps)."""
+    r = rnd.random()
+    if mix == "half":
+        return rnd.choice(pool) if r < 0.5 else None
+    if r < 0.1:
+        return None
+    if r < 0.5:
+        return rnd.choice(pool[:RETURNING])
+    return rnd.choice(fresh)
+
+
 def lookup_phones(count: int = 200) -> list[str]:
     """Customers only the `lookup` scenario asks for (bench/history_bench.py): confirm fills
     the wallets of `phones`' customers with coupons, which would slow their look-up."""

@@ -83,33 +83,22 @@ TEMPLATES = [
     },
 ]
 
-# SQLite when DATABASE_URL is unset; IMMEDIATE transactions so that concurrent writers
-# queue instead of failing with "database is locked" half-way through a sale.
+# PostgreSQL only. Unset, DATABASE_URL is the local server in var/pg that `make run` and the
+# make targets that touch the database start (scripts/local_pg.sh).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'perkline.sqlite3'}")
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5433/perkline")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Server-side binding with prepared statements: a statement run 5 times on a connection
+# is planned once. It took a third of PostgreSQL's time per confirm (docs/benchmarks.md,
+# P2). Behind a transaction-pooling PgBouncer older than 1.21, set it off.
+if env.bool("DB_PREPARED_STATEMENTS", default=True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
+        server_side_binding=True, prepare_threshold=5
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    # Server-side binding with prepared statements: a statement run 5 times on a connection
-    # is planned once. It took a third of PostgreSQL's time per confirm (docs/benchmarks.md,
-    # P2). Behind a transaction-pooling PgBouncer older than 1.21, set it off.
-    if env.bool("DB_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Covering indexes (INCLUDE) are a PostgreSQL feature; SQLite, the dev default, ignores them.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -8,7 +8,6 @@ processes (quality.md R14). Redis's INCR is atomic already.
 
 import base64
 import pickle
-from datetime import UTC, datetime
 
 from django.core.cache.backends.db import DatabaseCache as BaseDatabaseCache
 from django.db import connections, router, transaction
@@ -22,17 +21,11 @@ class DatabaseCache(BaseDatabaseCache):
         connection = connections[db]
         table = connection.ops.quote_name(self._table)
         with transaction.atomic(using=db), connection.cursor() as cursor:
-            # SQLite (development only) has no FOR UPDATE: its IMMEDIATE transactions
-            # already hold the write lock from BEGIN.
-            lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-            cursor.execute(f"SELECT value, expires FROM {table} WHERE cache_key = %s{lock}", [key])
+            cursor.execute(
+                f"SELECT value, expires FROM {table} WHERE cache_key = %s FOR UPDATE", [key]
+            )
             row = cursor.fetchone()
-            expires = row[1] if row else None
-            if isinstance(expires, str):  # SQLite answers text
-                expires = datetime.fromisoformat(expires)
-            if expires is not None and timezone.is_naive(expires):
-                expires = timezone.make_aware(expires, UTC)
-            if row is None or expires < timezone.now():
+            if row is None or row[1] < timezone.now():
                 raise ValueError(f"Key '{key}' not found")
             value = pickle.loads(base64.b64decode(row[0].encode())) + delta
             encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")

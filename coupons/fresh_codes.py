@@ -1,11 +1,10 @@
-"""Issuing coupons with new codes on PostgreSQL in one statement.
+"""Issuing coupons with new codes (`on_issue` series) in one statement.
 
 The inventory reservation, the coupons and their "issued" events go to the server together:
 one round trip for them (`issue`), and no savepoint (a code that is taken already is skipped
-by ON CONFLICT and drawn again). A confirm sends them with its sale's own statement instead
-(`issue_part`): no round trip of their own. Through the ORM this was a fifth of a confirm's
-time (docs/benchmarks.md, P2). Other databases use the ORM path in services.py; both are
-covered by the same tests.
+by ON CONFLICT and drawn again). A confirm plans them as a part of its sale's own statement
+instead (`issue_in`, core/statement.py): no round trip of their own. Through the ORM this
+was a fifth of a confirm's time (docs/benchmarks.md, P2).
 """
 
 import functools
@@ -15,7 +14,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from loyalty import json_rows
+from core import json_rows
+from core.statement import Clauses, Part, Statement
 
 from .codes import generate_codes
 from .models import Coupon, CouponEvent, CouponSeries
@@ -42,10 +42,6 @@ def _fields(model):
 def _typed(field) -> str:
     # Typed placeholders: a NULL in a VALUES list or a SELECT has no type of its own.
     return f"%s::{field.cast_db_type(connection)}"
-
-
-def supported(series) -> bool:
-    return connection.vendor == "postgresql" and series.code_mode == series.CodeMode.ON_ISSUE
 
 
 @functools.cache
@@ -111,21 +107,28 @@ class CodesTaken(Exception):
     statement that should have inserted it is rolled back and the codes drawn again."""
 
 
+@functools.cache
+def _planned_clauses(tag: str) -> Clauses:
+    # The statement answers how many rows were reserved and inserted, for `PlannedIssue`.
+    return Clauses(
+        _ctes(tag, True),
+        checks=(f"(SELECT count(*) FROM {tag}s)", f"(SELECT count(*) FROM {tag}c)"),
+    )
+
+
 @dataclass
-class IssuePart:
-    """`quantity` coupons of a series with their events, as WITH clauses (`ctes`, with
-    `params` in order) of a statement that writes more: a confirm's last one (loyalty/checks/
-    store.py). `checks` are the two expressions that statement selects for `verify`."""
+class PlannedIssue:
+    """`quantity` coupons with their `codes`, written as `part` of a statement."""
 
     quantity: int
     codes: list[str]
-    ctes: tuple[str, ...]
-    params: list
-    checks: tuple[str, str]
+    part: Part
 
-    def verify(self, reserved: int, inserted: int) -> bool:
-        """False when the inventory (or the series being archived) refused the coupons;
-        CodesTaken when a code was taken: nothing of the statement may be kept then."""
+    def verify(self) -> bool:
+        """After the statement: False when the inventory (or the series being archived)
+        refused the coupons; CodesTaken when a code was taken: nothing of the statement may
+        be kept then."""
+        reserved, inserted = self.part.answer
         if not reserved:
             return False
         if inserted != self.quantity:
@@ -133,17 +136,16 @@ class IssuePart:
         return True
 
 
-def issue_part(series, quantity: int, fields: dict, event: dict, *, tag: str) -> IssuePart:
-    """The coupons that `issue` would write, as part of a larger statement; `tag` names
-    its clauses apart from the statement's others."""
+def issue_in(
+    statement: Statement, series, quantity: int, fields: dict, event: dict
+) -> PlannedIssue:
+    """The coupons that `issue` would write, as a part of `statement`."""
     drawn = _drawn(series, _base_row(series, fields), quantity)
-    return IssuePart(
+    params = [quantity, series.pk, quantity, json_rows.dumps(drawn), *_event_params(series, event)]
+    return PlannedIssue(
         quantity=quantity,
         codes=[row["code"] for row in drawn],
-        ctes=_ctes(tag, True),
-        params=[quantity, series.pk, quantity, json_rows.dumps(drawn)]
-        + _event_params(series, event),
-        checks=(f"(SELECT count(*) FROM {tag}s)", f"(SELECT count(*) FROM {tag}c)"),
+        part=statement.add(_planned_clauses, params),
     )
 
 

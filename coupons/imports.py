@@ -1,8 +1,9 @@
 """Stock codes: pregenerating a series' codes, and importing files of external codes.
 
 Both write stock coupons (``is_stock=True``): codes that exist but are not issued yet;
-``issue_coupons`` hands them out. Inserts are multi-row ``INSERT ... VALUES`` statements:
-a million ORM objects would cost more than the database work itself (quality.md P4).
+``issue_coupons`` hands them out. Each batch is one ``INSERT ... SELECT`` from two text
+parameters split on the server: a million ORM objects would cost more than the database work
+itself (quality.md P4).
 """
 
 import csv
@@ -29,10 +30,7 @@ REASONS = ("bad_format", "duplicate_in_file", "already_present")
 HEADER_WORDS = {
     normalize_code(w) for w in ("code", "codes", "coupon", "coupons", "coupon code", "код", "коди")
 }
-_LOOKUP_CHUNK = 5000
-
-
-_LINES = "string_to_array(%s, E'\\n')"  # PostgreSQL: one parameter, one code a line
+_LINES = "string_to_array(%s, E'\\n')"  # one parameter, one code a line
 _STOCK_COLUMNS = (
     "business_id",
     "series_id",
@@ -54,37 +52,22 @@ def _insert_stock(series, codes: list[tuple[str, str]], *, ignore_conflicts: boo
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     head = f"INSERT INTO {qn(Coupon._meta.db_table)} ({columns}) "
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    if connection.vendor == "postgresql":
-        # Two text parameters split on the server instead of thousands of scalars: cheap to
-        # send, quote and plan (codes never hold a line break).
-        sql = (
-            head + "SELECT %s, %s, c, n, TRUE, 'free', '', %s "
-            f"FROM unnest({_LINES}, {_LINES}) AS t(c, n)" + tail
-        )
-        params = [
-            series.business_id,
-            series.pk,
-            now,
-            "\n".join(c for c, _n in codes),
-            "\n".join(n for _c, n in codes),
-        ]
-    else:
-        # Only the codes travel as parameters; the rest are integers and fixed literals.
-        row = f"({int(series.business_id)}, {int(series.pk)}, %s, %s, TRUE, 'free', '', %s)"
-        sql = head + "VALUES " + ", ".join([row] * len(codes)) + tail
-        params = []
-        for code, norm in codes:
-            params += (code, norm, now)
+    # Two text parameters split on the server instead of thousands of scalars: cheap to
+    # send, quote and plan (codes never hold a line break).
+    sql = (
+        head + "SELECT %s, %s, c, n, TRUE, 'free', '', %s "
+        f"FROM unnest({_LINES}, {_LINES}) AS t(c, n)" + tail
+    )
+    params = [
+        series.business_id,
+        series.pk,
+        now,
+        "\n".join(c for c, _n in codes),
+        "\n".join(n for _c, n in codes),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-def _max_rows(batch: int, params_per_row: int = 3) -> int:
-    if connection.vendor == "postgresql":
-        return max(1, batch)  # arrays: no limit on parameters
-    limit = connection.features.max_query_params or 32766
-    return max(1, min(batch, limit // params_per_row))
 
 
 def _save_progress(job, **fields):
@@ -106,7 +89,7 @@ def generate_pregenerated(*, series, count: int, job=None, batch: int = 5000) ->
     count = int(count)
     if count < 1:
         raise ValidationFailed(_("Generate at least one code."), field="count")
-    rows = _max_rows(batch)
+    rows = max(1, batch)
     made = 0
     _save_progress(job, total=count, done=0)
     while made < count:
@@ -228,27 +211,17 @@ def existing_codes(business_id, norms) -> set[str]:
         (GiftCertificate, "public_code_norm"),
     ]
     found = set()
-    if connection.vendor == "postgresql":
-        # One join per table: 100,000 codes in a single round trip each.
-        qn = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            for model, column in tables:
-                cursor.execute(
-                    f"SELECT t.{qn(column)} FROM {qn(model._meta.db_table)} t "
-                    f"JOIN unnest({_LINES}) AS u(n) ON t.{qn(column)} = u.n "
-                    "WHERE t.business_id = %s",
-                    ["\n".join(norms), business_id],
-                )
-                found.update(row[0] for row in cursor.fetchall())
-        return found
-    for start in range(0, len(norms), _LOOKUP_CHUNK):
-        chunk = norms[start : start + _LOOKUP_CHUNK]
+    # One join per table: 100,000 codes in a single round trip each.
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
         for model, column in tables:
-            found.update(
-                model.objects.filter(
-                    business_id=business_id, **{f"{column}__in": chunk}
-                ).values_list(column, flat=True)
+            cursor.execute(
+                f"SELECT t.{qn(column)} FROM {qn(model._meta.db_table)} t "
+                f"JOIN unnest({_LINES}) AS u(n) ON t.{qn(column)} = u.n "
+                "WHERE t.business_id = %s",
+                ["\n".join(norms), business_id],
             )
+            found.update(row[0] for row in cursor.fetchall())
     return found
 
 
@@ -291,7 +264,7 @@ def import_codes(*, series, file, job=None) -> ImportReport:
         raise ValidationFailed(_("This series does not use imported codes."), field="code_mode")
     cells = read_codes(read_text(file))
     _save_progress(job, total=len(cells), done=0)
-    rows = _max_rows(5000)
+    rows = 5000  # codes per INSERT
     for attempt in range(3):
         report = ImportReport()
         accepted = check_codes(cells, series.business_id, report)

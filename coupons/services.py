@@ -22,7 +22,6 @@ from customers.models import Customer, LedgerEntry
 from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
 
 from . import fresh_codes
-from .codes import generate_codes
 from .models import Coupon, CouponEvent, CouponSeries, PromotionChannel
 from .selectors import (
     USABLE_STATES,
@@ -58,7 +57,6 @@ __all__ = [
 ]
 
 S = Coupon.State
-MAX_CODE_ATTEMPTS = 5
 
 MESSAGES = {
     "coupon_not_found": gettext_lazy("No coupon with this code."),
@@ -114,7 +112,7 @@ def _event(
     )
 
 
-def _notify(customer, *, kind, subject, body, dedupe_key="", parts=None):
+def _notify(customer, *, kind, subject, body, dedupe_key="", statement=None):
     # Imported here: the outbox lives in the customers app, which imports coupon models.
     from customers.notify import notify_customer
 
@@ -124,7 +122,7 @@ def _notify(customer, *, kind, subject, body, dedupe_key="", parts=None):
         body=body,
         subject=subject,
         dedupe_key=dedupe_key,
-        parts=parts,
+        statement=statement,
     )
 
 
@@ -160,23 +158,6 @@ def _reserve(series, quantity) -> bool:
         .filter(fits)
         .update(issued_count=F("issued_count") + quantity)
     )
-
-
-def _make_coupons(series, quantity, fields) -> list[Coupon]:
-    """New coupons with random codes; a code already taken in the business is drawn again."""
-    for _attempt in range(MAX_CODE_ATTEMPTS):
-        coupons = [
-            Coupon(
-                business_id=series.business_id, series=series, code=code, code_norm=norm, **fields
-            )
-            for code, norm in generate_codes(series, quantity)
-        ]
-        try:
-            with transaction.atomic():
-                return Coupon.objects.bulk_create(coupons)
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not draw unique coupon codes")  # 40+ bits: practically never
 
 
 def _take_stock(series, quantity, fields) -> list[Coupon]:
@@ -273,7 +254,7 @@ def issue_coupons(
     quantity = int(quantity)
     # savepoint=False for a caller whose whole transaction fails with a refusal anyway.
     with transaction.atomic(savepoint=savepoint):
-        if fresh_codes.supported(series):
+        if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
             # the reservation, the coupons and their events in one statement
             coupons = fresh_codes.issue(series, quantity, fields, event)
             if coupons is None:
@@ -281,10 +262,7 @@ def issue_coupons(
         else:
             if not _reserve(series, quantity):
                 raise refusal("coupon_series_exhausted")
-            if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
-                coupons = _make_coupons(series, quantity, fields)
-            else:
-                coupons = _take_stock(series, quantity, fields)
+            coupons = _take_stock(series, quantity, fields)
             CouponEvent.objects.bulk_create(
                 CouponEvent(
                     business_id=c.business_id,
@@ -300,9 +278,9 @@ def issue_coupons(
     return coupons
 
 
-def notify_issued(customer, series, count: int, valid_to, *, parts=None):
+def notify_issued(customer, series, count: int, valid_to, *, statement=None):
     """Queue the message telling `customer` about `count` new coupons of `series`
-    (`parts`: see customers.notify.enqueue)."""
+    (`statement`: see customers.notify.enqueue)."""
     with translation.override(_language(customer, series.business)):
         title = series_title(series, translation.get_language())
         body = ngettext(
@@ -314,7 +292,7 @@ def notify_issued(customer, series, count: int, valid_to, *, parts=None):
             body += " " + _("Valid until %(date)s.") % {
                 "date": _local_date(valid_to, series.business)
             }
-        _notify(customer, kind="coupon_issued", subject=title, body=body, parts=parts)
+        _notify(customer, kind="coupon_issued", subject=title, body=body, statement=statement)
 
 
 def issue_to_customers(

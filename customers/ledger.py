@@ -21,7 +21,8 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty import json_rows, sql_rows
+from core import json_rows, sql_rows
+from core.statement import Clauses, Statement
 from loyalty.errors import Refused, ValidationFailed
 
 from .models import Account, AccountType, LedgerEntry, Lot, LotUse
@@ -86,7 +87,6 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
 def _find_account(customer_id, program_id, key: str, lock: bool) -> Account | None:
     # Written as SQL: a confirm locks its customer's account, and compiling the ORM query
     # (with first()'s ORDER BY) cost more Python than the query took on the server.
-    lock = lock and connection.features.has_select_for_update
     return sql_rows.fetch_instance(Account, _find_account_sql(lock), [customer_id, program_id, key])
 
 
@@ -187,10 +187,16 @@ def _new_entry(row: Account, amount: Decimal, kind: str, at, **fields) -> Ledger
 
 
 def _save_credit(
-    row: Account, entry: LedgerEntry, amount: Decimal, activates_at, expires_at, parts=None
-):
+    row: Account,
+    entry: LedgerEntry,
+    amount: Decimal,
+    activates_at,
+    expires_at,
+    statement: Statement | None = None,
+) -> None:
     """Saves the new credit `entry`: it repays debt first, what is left becomes its lot,
-    and the account's totals are stored (by the caller's last statement with `parts`)."""
+    and the account's totals are stored, all in one round trip (a confirm that earns points
+    pays one, not three: docs/benchmarks.md, P2), or as parts of the caller's `statement`."""
     repay = min(row.debt, amount)
     lot = Lot(
         business_id=row.business_id,
@@ -202,22 +208,22 @@ def _save_credit(
     )
     row.debt -= repay
     row.balance += amount
-    if connection.vendor == "postgresql":
-        if parts is None:
-            _save_credit_in_one_statement(row, entry, lot)
-        else:
-            _add_credit_parts(row, entry, lot, parts)
-        return
-    entry.save(force_insert=True)
-    lot.entry = entry
-    lot.save(force_insert=True)
-    _store_totals(row)
+    own = statement is None
+    if own:
+        statement = Statement()
+    written = statement.add(_credit_clauses_with_id if own else _credit_clauses, _rows(entry, lot))
+    # One part per account, which a later credit to it replaces: one statement must not
+    # update a row twice.
+    statement.add(_account_clauses, [row.balance, row.debt, row.pk], key=("account", row.pk))
+    if own:
+        statement.execute()
+        entry.pk = written.answer[0]
+        entry._state.adding = False
 
 
-@functools.cache
-def _credit_ctes(tag: str) -> tuple[str, str, str]:
-    """WITH clauses `{tag}e` (the entry: id), `{tag}l` (its lot) and `{tag}a` (the account's
-    totals). Parameters: the entry's JSON row, the lot's, then balance, debt, account id."""
+def _credit_ctes(tag: str) -> tuple[str, str]:
+    """WITH clauses `{tag}e` (the entry: id) and `{tag}l` (its lot). Parameters: the
+    entry's JSON row, then the lot's."""
     qn = connection.ops.quote_name
     entry_fields = json_rows.model_columns(LedgerEntry)
     lot_fields = json_rows.model_columns(Lot, exclude=("entry_id",))
@@ -230,9 +236,24 @@ def _credit_ctes(tag: str) -> tuple[str, str, str]:
         f"{tag}l AS (INSERT INTO {qn(Lot._meta.db_table)} ({lot_names}, entry_id) "
         f"SELECT {', '.join('x.' + qn(f.column) for f in lot_fields)}, {tag}e.id "
         f"FROM json_populate_recordset(NULL::{qn(Lot._meta.db_table)}, %s) x, {tag}e)",
-        f"{tag}a AS (UPDATE {qn(Account._meta.db_table)} "
-        "SET balance = %s, debt = %s WHERE id = %s)",
     )
+
+
+@functools.cache
+def _credit_clauses(tag: str) -> Clauses:
+    return Clauses(_credit_ctes(tag))
+
+
+@functools.cache
+def _credit_clauses_with_id(tag: str) -> Clauses:
+    return Clauses(_credit_ctes(tag), checks=(f"(SELECT id FROM {tag}e)",))
+
+
+@functools.cache
+def _account_clauses(tag: str) -> Clauses:
+    """The account's totals. Parameters: balance, debt, account id."""
+    table = connection.ops.quote_name(Account._meta.db_table)
+    return Clauses((f"{tag}a AS (UPDATE {table} SET balance = %s, debt = %s WHERE id = %s)",))
 
 
 def _rows(entry: LedgerEntry, lot: Lot) -> list[str]:
@@ -242,35 +263,6 @@ def _rows(entry: LedgerEntry, lot: Lot) -> list[str]:
             [json_rows.model_row(lot, json_rows.model_columns(Lot, exclude=("entry_id",)))]
         ),
     ]
-
-
-def _save_credit_in_one_statement(row: Account, entry: LedgerEntry, lot: Lot) -> None:
-    """The entry, its lot and the account's totals in one round trip: a confirm that earns
-    points pays one, not three (docs/benchmarks.md, P2)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {', '.join(_credit_ctes(''))} SELECT id FROM e",
-            [*_rows(entry, lot), row.balance, row.debt, row.pk],
-        )
-        entry.pk = cursor.fetchone()[0]
-    entry._state.adding = False
-
-
-def _add_credit_parts(row: Account, entry: LedgerEntry, lot: Lot, parts: list) -> None:
-    """The entry and its lot as a part of the caller's last statement; the account's totals
-    as one part per account, which a later credit to it updates (one statement must not
-    update a row twice). The entry has no id then."""
-    tag = f"c{len(parts)}_"
-    entry_cte, lot_cte, account_cte = _credit_ctes(tag)
-    parts.append(json_rows.StatementPart(ctes=(entry_cte, lot_cte), params=_rows(entry, lot)))
-    totals = [row.balance, row.debt, row.pk]
-    for part in parts:
-        if getattr(part, "key", None) == ("account", row.pk):
-            part.params[:] = totals
-            return
-    parts.append(
-        json_rows.StatementPart(ctes=(account_cte,), params=totals, key=("account", row.pk))
-    )
 
 
 def credit(
@@ -285,14 +277,13 @@ def credit(
     activates_at=None,
     expires_at=None,
     at=None,
-    parts: list | None = None,
+    statement: Statement | None = None,
 ) -> LedgerEntry:
     """Adds `amount` to `account` as a new lot (pending until `activates_at`, expiring at
     `expires_at`), after repaying the account's debt.
 
-    With `parts` (PostgreSQL) the rows are written by the caller's last statement instead
-    (json_rows.StatementPart); nothing may read the account from the database before it
-    (the entry has no id until then)."""
+    With a `statement` the rows are written when the caller executes it (core.statement);
+    nothing may read the account from the database before that (the entry has no id)."""
     amount = _positive(amount)
     if kind not in CREDIT_KINDS:
         raise ValidationFailed(_("Not a kind of credit: %(kind)s.") % {"kind": kind}, field="kind")
@@ -314,7 +305,7 @@ def credit(
             activates_at=activates_at,
             expires_at=expires_at,
         )
-        _save_credit(row, entry, amount, activates_at, expires_at, parts)
+        _save_credit(row, entry, amount, activates_at, expires_at, statement)
         if account is not row:  # the caller's object tells the truth after the call
             account.balance, account.debt = row.balance, row.debt
     return entry

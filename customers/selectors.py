@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from loyalty import sql_rows
+from core import sql_rows
 
 from .ledger import ZERO, active_lots_q, money, pending_lots_q
 from .models import Account, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
@@ -64,8 +63,6 @@ def customer_for_check(
     [(column, value)] = lookup.items()
     if column not in ("id", "card_code", "phone"):
         raise ValueError(f"not a customer look-up: {column}")
-    if connection.vendor != "postgresql":
-        return _customer_for_check_orm(business_id, program_id, at, lock, column, value)
     params = [program_id, at, at, program_id, Account.BONUS, business_id, value]
     customer = sql_rows.fetch_instance(
         Customer, _customer_for_check_sql(column, lock), params, extra=CHECK_EXTRAS
@@ -100,22 +97,6 @@ def _customer_for_check_sql(column: str, lock: bool) -> str:
         WHERE c.business_id = %s AND c.{column} = %s
         {"FOR UPDATE OF c" if lock else ""}
     """
-
-
-def _customer_for_check_orm(business_id, program_id, at, lock, column, value):
-    qs = Customer.objects.filter(business_id=business_id, **{column: value}).annotate(
-        program_category=Subquery(
-            Enrolment.objects.filter(customer=OuterRef("pk"), program_id=program_id).values(
-                "category__key"
-            )[:1]
-        )
-    )
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    customer = qs.first()
-    if customer is not None:
-        customer.spendable_bonus = spendable_points(customer=customer, program=program_id, at=at)
-    return customer
 
 
 def spendable_points(*, customer, program, at=None) -> Decimal:

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from loyalty import json_rows
+from core import json_rows
+from core.statement import Clauses, Statement
 
 from ..models import Customer, Notification
 from .backends import get_backend
@@ -42,13 +43,13 @@ def enqueue(
     body: str,
     subject: str = "",
     dedupe_key: str = "",
-    parts: list | None = None,
+    statement: Statement | None = None,
 ) -> Notification | None:
     """Queues one message; None when nothing new was queued: no recipient, or a message
     with the same `dedupe_key` exists already for the business.
 
-    With `parts` (PostgreSQL, no `dedupe_key`), the row is not written here but appended to
-    `parts` as a json_rows.StatementPart for the caller's last statement; it has no id then.
+    With a `statement` (and no `dedupe_key`), the row is written when the caller executes
+    it (core.statement); it has no id then.
     """
     recipient = (recipient or "").strip()
     if not recipient:
@@ -69,14 +70,9 @@ def enqueue(
         body=body,
         dedupe_key=dedupe_key,
     )
-    if parts is not None and connection.vendor == "postgresql" and not dedupe_key:
+    if statement is not None and not dedupe_key:
         notification.created_at = timezone.now()
-        parts.append(
-            json_rows.StatementPart(
-                ctes=(f"n{len(parts)} AS ({_insert_sql(returning=False)})",),
-                params=[_json_row(notification)],
-            )
-        )
+        statement.add(_insert_clauses, [_json_row(notification)])
     else:
         # A savepoint only where a concurrent duplicate can collide (dedupe_key): without
         # one, a notification queued inside a sale costs one INSERT, not three round trips.
@@ -101,6 +97,11 @@ def _insert_sql(*, returning: bool) -> str:
     )
 
 
+@functools.cache
+def _insert_clauses(tag: str) -> Clauses:
+    return Clauses((f"{tag}n AS ({_insert_sql(returning=False)})",))
+
+
 def _json_row(notification: Notification) -> str:
     return json_rows.dumps(
         [json_rows.model_row(notification, json_rows.model_columns(Notification))]
@@ -108,11 +109,7 @@ def _json_row(notification: Notification) -> str:
 
 
 def _insert(notification: Notification) -> None:
-    # A sale that issues coupons to a known customer queues one message: on PostgreSQL it is
-    # written as one JSON row (loyalty/json_rows.py), without compiling an ORM INSERT.
-    if connection.vendor != "postgresql":
-        notification.save(force_insert=True)
-        return
+    # Written as one JSON row (core/json_rows.py), without compiling an ORM INSERT.
     notification.created_at = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(returning=True), [_json_row(notification)])
@@ -139,11 +136,17 @@ def wake_sender() -> None:
 
 
 def notify_customer(
-    *, customer, kind: str, body: str, subject: str = "", dedupe_key: str = "", parts=None
+    *,
+    customer,
+    kind: str,
+    body: str,
+    subject: str = "",
+    dedupe_key: str = "",
+    statement: Statement | None = None,
 ) -> Notification | None:
     """Queues a message to `customer` on their channel (SMS to the phone, e-mail to the
     address); None when they are not to be contacted or have no address for the channel.
-    `parts`: see `enqueue`."""
+    `statement`: see `enqueue`."""
     recipient = {
         Customer.Channel.SMS: customer.phone,
         Customer.Channel.EMAIL: customer.email,
@@ -159,7 +162,7 @@ def notify_customer(
         body=body,
         subject=subject,
         dedupe_key=dedupe_key,
-        parts=parts,
+        statement=statement,
     )
 
 

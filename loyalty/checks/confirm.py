@@ -3,11 +3,11 @@
 import json
 from collections import defaultdict
 from decimal import Decimal
-from itertools import islice
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.statement import Statement
 from coupons import fresh_codes
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
@@ -42,20 +42,19 @@ class Answer:
 
 def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str):
     """Claim (device, Idempotency-Key) by inserting its record first: (record id, sale id,
-    None), the sale id drawn in the same statement on PostgreSQL (see store.py).
+    None), the sale id drawn in the same statement (see store.py).
 
     A concurrent confirm with the same key waits on the unique index until the first one
     commits (then sees its stored answer) or rolls back (then claims the key itself). When
     the key was used before: (None, None, the stored record).
     """
     table = IdempotencyRecord._meta.db_table
-    sale_id = f", {store.sale_id_sql()}" if store.one_statement() else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "
             "(business_id, device_id, key, request_hash, status_code, body, created_at) "
             "VALUES (%s, %s, %s, %s, 0, %s, %s) "
-            f"ON CONFLICT (device_id, key) DO NOTHING RETURNING id{sale_id}",
+            f"ON CONFLICT (device_id, key) DO NOTHING RETURNING id, {store.sale_id_sql()}",
             [
                 business_id,
                 device_id,
@@ -67,7 +66,7 @@ def _claim_key(*, business_id: int, device_id: int, key: str, request_hash: str)
         )
         row = cursor.fetchone()
     if row is not None:
-        return row[0], (row[1] if sale_id else None), None
+        return row[0], row[1], None
     return (
         None,
         None,
@@ -134,7 +133,7 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             )
             body["customer"]["id"] = customer.pk
         at = ctx.at
-        if store.one_statement() and sale_id is None:
+        if sale_id is None:
             sale_id = store.next_sale_id()
         sale = Sale(
             pk=sale_id,
@@ -153,18 +152,18 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             money_to_pay=result.money_to_pay,
             created_at=timezone.now(),
         )
-        if not store.one_statement():
-            sale.save(force_insert=True)
-        # Writes that the sale's own statement makes (PostgreSQL): one round trip each less.
-        parts = []
+        # Writes that the sale's own statement makes: one round trip each less.
+        statement = Statement()
         # A top-up coupon credits its account after the points move and reads the account
         # from the database first: the points' rows must be written by then.
         deferred_points = not any(
             p.refusal is None and p.coupon.series.reward_rule_id is None for p in ctx.coupons
         )
-        _move_points(sale, customer, ctx, result, at, parts if deferred_points else None)
+        _move_points(sale, customer, ctx, result, at, statement if deferred_points else None)
         _redeem_coupons(sale, customer, ctx, device, staff, at)
-        body["coupons_issued"] = _issue_coupons(sale, customer, ctx, result, device, at, parts)
+        body["coupons_issued"], planned = _issue_coupons(
+            sale, customer, ctx, result, device, at, statement
+        )
 
         body["sale"] = {
             "id": sale.pk,
@@ -172,22 +171,19 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             "created_at": iso(sale.created_at),
         }
         sale.answer = encode(body)
-        checks = store.write_sale(
+        store.write_sale(
+            statement=statement,
             sale=sale,
             positions=store.position_rows(data, result),
             rules=store.rule_rows(result),
             record_id=record_id,
-            extra=parts,
         )
-        answers = iter(checks)
-        for part in parts:
-            values = list(islice(answers, len(part.checks)))  # each part's own, in order
-            if isinstance(part, fresh_codes.IssuePart) and not part.verify(*values):
-                raise coupon_services.refusal("coupon_series_exhausted")
+        if not all(batch.verify() for batch in planned):
+            raise coupon_services.refusal("coupon_series_exhausted")
     return Answer(201, sale.answer, body)
 
 
-def _move_points(sale, customer, ctx, result, at, parts):
+def _move_points(sale, customer, ctx, result, at, statement):
     if customer is None:
         return
     program = ctx.program
@@ -219,7 +215,7 @@ def _move_points(sale, customer, ctx, result, at, parts):
             expires_at=expires_at,
             at=at,
             reason=f"sale #{sale.pk}",
-            parts=parts,
+            statement=statement,
         )
 
 
@@ -254,15 +250,14 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
             )
 
 
-def _issue_coupons(sale, customer, ctx, result, device, at, parts):
+def _issue_coupons(sale, customer, ctx, result, device, at, statement):
     """Issue what the rules earned, one batch per series whatever the number of rules that
-    issue it: [{series, code, valid_to}]. What the sale's statement is to write goes to
-    `parts`: the coupons (fresh_codes.IssuePart) and the customer's message.
+    issue it: ([{series, code, valid_to}], the planned issues to verify).
 
-    On PostgreSQL new-code coupons are written by the sale's own statement (one round trip
-    less a confirm, docs/benchmarks.md P2); stock codes and other databases issue here."""
+    New-code coupons and the customer's message are written by the sale's own `statement`
+    (one round trip less a confirm, docs/benchmarks.md P2); stock codes are issued here."""
     if not result.coupons_issued:
-        return []
+        return [], []
     quantities: dict[str, int] = {}
     for issue in result.coupons_issued:
         quantities[issue.series] = quantities.get(issue.series, 0) + issue.quantity
@@ -273,7 +268,7 @@ def _issue_coupons(sale, customer, ctx, result, device, at, parts):
         series_list += CouponSeries.objects.filter(
             program_id=ctx.program.pk, key__in=missing
         ).select_related("business")
-    issued = []
+    issued, planned = [], []
     who = {
         "at": at,
         "customer": customer,
@@ -285,13 +280,15 @@ def _issue_coupons(sale, customer, ctx, result, device, at, parts):
     # Primary-key order: the series rows are locked by the inventory UPDATE until commit.
     for series in sorted(series_list, key=lambda s: s.pk):
         quantity = quantities[series.key]
-        if store.one_statement() and fresh_codes.supported(series):
+        if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
             fields, event = coupon_services.plan_issue(series=series, quantity=quantity, **who)
-            part = fresh_codes.issue_part(series, quantity, fields, event, tag=f"i{len(parts)}_")
-            parts.append(part)
-            codes, valid_to = part.codes, fields["valid_to"]
+            batch = fresh_codes.issue_in(statement, series, quantity, fields, event)
+            planned.append(batch)
+            codes, valid_to = batch.codes, fields["valid_to"]
             if customer is not None:  # its message is written by the same statement
-                coupon_services.notify_issued(customer, series, quantity, valid_to, parts=parts)
+                coupon_services.notify_issued(
+                    customer, series, quantity, valid_to, statement=statement
+                )
         else:
             coupons = coupon_services.issue_coupons(
                 series=series,
@@ -304,4 +301,4 @@ def _issue_coupons(sale, customer, ctx, result, device, at, parts):
         issued += [
             {"series": series.key, "code": code, "valid_to": iso(valid_to)} for code in codes
         ]
-    return issued
+    return issued, planned

@@ -54,8 +54,8 @@ def _rule_condition(rule, at, timezone) -> tuple[str, list]:
 
 
 def _decimal(value, exponent) -> Decimal:
-    # SQLite sums decimals as floats; PostgreSQL answers Decimal already.
-    return Decimal(str(value or 0)).quantize(exponent, ROUND_HALF_UP)
+    # A sum over no rows is NULL.
+    return Decimal(value or 0).quantize(exponent, ROUND_HALF_UP)
 
 
 def customer_history(*, customer_id, program_id, rules, at, timezone):

@@ -182,7 +182,7 @@ def _save(business, items, report):
     )
     report.categories_created = len(new_codes)
     categories = {c.code: c for c in scoped(GoodsCategory, business)}
-    # The whole catalogue in one query: a long `code IN (...)` breaks SQLite's limits.
+    # The whole catalogue in one query rather than a `code IN (...)` as long as the file.
     existing = {g.code: g for g in scoped(Goods, business)}
     to_create, to_update = [], []
     for item in items:

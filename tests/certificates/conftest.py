@@ -4,7 +4,6 @@ from tests.coupons.conftest import (  # noqa: F401  one set of fixtures for both
     friend,
     make_customer,
     pos,
-    postgres_only,
     program,
     series,
 )

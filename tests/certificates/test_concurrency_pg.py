@@ -11,7 +11,7 @@ from customers.models import Customer
 from tests.coupons.factories import T0, CouponSeriesFactory, GiftCertificateFactory, bundle
 from tests.coupons.threads import run_concurrently
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def activate(certificate_pk, customer_pk, *, at=T0):
@@ -26,7 +26,7 @@ def activate(certificate_pk, customer_pk, *, at=T0):
     )
 
 
-def test_max_uses_500_with_600_concurrent_activations(postgres_only, program):
+def test_max_uses_500_with_600_concurrent_activations(program):
     certificate = GiftCertificateFactory(program=program, public_code="R2-TEST", max_uses=500)
     bundle(certificate, CouponSeriesFactory(program=program))
     customers = Customer.objects.bulk_create(
@@ -42,9 +42,7 @@ def test_max_uses_500_with_600_concurrent_activations(postgres_only, program):
     assert Coupon.objects.filter(customer__isnull=False).count() == 500
 
 
-def test_per_customer_limit_with_concurrent_activations_by_one_customer(
-    postgres_only, program, customer
-):
+def test_per_customer_limit_with_concurrent_activations_by_one_customer(program, customer):
     certificate = GiftCertificateFactory(
         program=program, public_code="LIMIT-3", max_uses_per_customer=3
     )
@@ -55,7 +53,7 @@ def test_per_customer_limit_with_concurrent_activations_by_one_customer(
     assert Coupon.objects.filter(customer=customer).count() == 3
 
 
-def test_interval_with_concurrent_activations_by_one_customer(postgres_only, program, customer):
+def test_interval_with_concurrent_activations_by_one_customer(program, customer):
     certificate = GiftCertificateFactory(
         program=program, public_code="DAILY", min_interval_hours=24
     )

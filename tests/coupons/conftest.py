@@ -1,7 +1,6 @@
 """One helper per kind of setup for the coupon tests."""
 
 import pytest
-from django.db import connection
 
 from customers.notify.backends import ConsoleBackend
 from tests.factories import CustomerFactory, EnrolmentFactory, PointOfSaleFactory, ProgramFactory
@@ -61,9 +60,3 @@ def console_outbox():
     ConsoleBackend.outbox.clear()
     yield ConsoleBackend.outbox
     ConsoleBackend.outbox.clear()
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")

@@ -11,13 +11,13 @@ from tests.coupons.factories import T0, CouponSeriesFactory
 from tests.coupons.threads import run_concurrently
 from tests.factories import CustomerFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(
     "code_mode", [CouponSeries.CodeMode.ON_ISSUE, CouponSeries.CodeMode.PREGENERATED]
 )
-def test_20_concurrent_issues_against_inventory_10(postgres_only, program, code_mode):
+def test_20_concurrent_issues_against_inventory_10(program, code_mode):
     series = CouponSeriesFactory(program=program, inventory=10, code_mode=code_mode)
     if code_mode == CouponSeries.CodeMode.PREGENERATED:
         generate_pregenerated(series=series, count=10)
@@ -34,7 +34,7 @@ def test_20_concurrent_issues_against_inventory_10(postgres_only, program, code_
     assert CouponEvent.objects.filter(coupon__series=series).count() == 10
 
 
-def test_concurrent_issues_of_several_coupons_never_pass_the_inventory(postgres_only, program):
+def test_concurrent_issues_of_several_coupons_never_pass_the_inventory(program):
     series = CouponSeriesFactory(program=program, inventory=25)
 
     def issue(_i):
@@ -46,7 +46,7 @@ def test_concurrent_issues_of_several_coupons_never_pass_the_inventory(postgres_
     assert Coupon.objects.filter(series=series).count() == 24
 
 
-def test_50_concurrent_redeems_of_one_coupon(postgres_only, series, pos):
+def test_50_concurrent_redeems_of_one_coupon(series, pos):
     [coupon] = issue_coupons(series=series, quantity=1, at=T0)
 
     def redeem(_i):
@@ -58,7 +58,7 @@ def test_50_concurrent_redeems_of_one_coupon(postgres_only, series, pos):
     assert CouponEvent.objects.filter(coupon=coupon, to_state=Coupon.State.REDEEMED).count() == 1
 
 
-def test_concurrent_claims_of_one_free_coupon(postgres_only, series, business):
+def test_concurrent_claims_of_one_free_coupon(series, business):
     [coupon] = issue_coupons(series=series, quantity=1, at=T0)
     customers = [CustomerFactory(business=business) for _ in range(20)]
 
@@ -72,7 +72,7 @@ def test_concurrent_claims_of_one_free_coupon(postgres_only, series, business):
     assert coupon.state == Coupon.State.IN_WALLET and coupon.customer in customers
 
 
-def test_concurrent_promotion_claims_give_one_customer_one_coupon(postgres_only, series, business):
+def test_concurrent_promotion_claims_give_one_customer_one_coupon(series, business):
     customer = CustomerFactory(business=business)
 
     def claim(_i):

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from customers import ledger
 from customers.notify.backends import ConsoleBackend
@@ -74,9 +73,3 @@ def console_outbox():
     ConsoleBackend.outbox.clear()
     yield ConsoleBackend.outbox
     ConsoleBackend.outbox.clear()
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (real concurrent connections)")

@@ -16,7 +16,7 @@ from tests.factories import CustomerFactory, ProgramFactory
 from .conftest import make_sale
 
 D = Decimal
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def run_concurrently(count, call):
@@ -37,7 +37,7 @@ def run_concurrently(count, call):
 
 
 @pytest.fixture
-def funded(postgres_only):
+def funded():
     program = ProgramFactory()
     customer = CustomerFactory(business=program.business)
     account = ledger.get_account(customer=customer, program=program)
@@ -87,7 +87,7 @@ def test_concurrent_credits_spends_and_a_cancel_keep_the_ledger_consistent(funde
     assert ledger.active_balance(Account.objects.get(pk=account.pk)) >= 0
 
 
-def test_concurrent_get_or_register_makes_one_customer(postgres_only):
+def test_concurrent_get_or_register_makes_one_customer():
     program = ProgramFactory()
 
     def identify(i):
@@ -102,7 +102,7 @@ def test_concurrent_get_or_register_makes_one_customer(postgres_only):
     assert Customer.objects.count() == 1
 
 
-def test_concurrent_registration_of_one_phone(postgres_only):
+def test_concurrent_registration_of_one_phone():
     program = ProgramFactory()
 
     def register(i):

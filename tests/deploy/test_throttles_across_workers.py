@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import _load_server as srv  # noqa: E402
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def database_url() -> str:
@@ -25,8 +25,6 @@ def database_url() -> str:
 @pytest.fixture
 def serve(tmp_path):
     """Starts gunicorn (2 workers) with extra settings; yields (port, device key)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     servers = []
 
     def start(**settings):

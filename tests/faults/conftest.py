@@ -54,8 +54,6 @@ class App:
 def app(transactional_db, tmp_path):
     if os.environ.get("PERKLINE_FAULT_TESTS") != "1":
         pytest.skip("fault tests run with PERKLINE_FAULT_TESTS=1 (make fault-tests)")
-    if connection.vendor != "postgresql":
-        pytest.skip("fault tests need PostgreSQL")
     # The subprocesses see only committed rows: hence a transactional test database.
     env = srv.server_env(database_url(), CONN_MAX_AGE="60")
     token = srv.seed(env, migrate=False)

@@ -21,7 +21,7 @@ from terminal.models import IdempotencyRecord
 
 from .conftest import POSITIONS, Load, check_body, confirm_once, srv
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+pytestmark = [pytest.mark.faults]
 
 
 def retry_until_answered(app, outcome, seconds: float = 30):

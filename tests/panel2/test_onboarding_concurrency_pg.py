@@ -4,21 +4,14 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from loyalty.services.onboarding import sign_up
 from tests.coupons.threads import run_concurrently
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
-
-
-def test_concurrent_sign_ups_with_one_email_make_one_login(postgres_only):
+def test_concurrent_sign_ups_with_one_email_make_one_login():
     def attempt(_i):
         sign_up(email="New@Example.com", password="a-long-pass-phrase-17")
 

@@ -15,15 +15,9 @@ from django.urls import reverse
 from coupons.models import Coupon, PromotionChannel
 from terminal.views.public_auth import CUSTOMER_KEY
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 CLAIMS = 16
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def signed_in_session(customer) -> str:
@@ -34,7 +28,7 @@ def signed_in_session(customer) -> str:
     return session.session_key
 
 
-def test_16_concurrent_claims_through_one_link_give_one_coupon(postgres_only, shop):
+def test_16_concurrent_claims_through_one_link_give_one_coupon(shop):
     url = reverse("public:series", args=[shop.series.token]) + "?channel=instagram"
     session_key = signed_in_session(shop.customer)
     barrier = threading.Barrier(CLAIMS, timeout=60)

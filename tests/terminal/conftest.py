@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from loyalty.checks.ruleset import clear_cache
@@ -82,9 +81,3 @@ BEANS = ("BEANS", "350.00", "coffee-beans")
 def item(goods, quantity="1"):
     code, price, category = goods
     return position(code, price, quantity, category)
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (real concurrent connections)")

@@ -149,7 +149,7 @@ def test_a_replay_answers_the_first_answer_byte_for_byte(till):
     assert sale.result["sale"]["id"] == sale.pk
 
 
-def test_the_stored_answers_are_compressed_with_lz4_where_the_server_has_it(postgres_only):
+def test_the_stored_answers_are_compressed_with_lz4_where_the_server_has_it():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"

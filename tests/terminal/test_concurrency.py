@@ -15,7 +15,7 @@ from tests.factories import CustomerFactory, EnrolmentFactory
 
 from .conftest import LATTE, item, make_till
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 D = Decimal
 
 
@@ -39,7 +39,7 @@ def client_for(till):
     return client
 
 
-def test_r1_one_coupon_fifty_confirms(postgres_only):
+def test_r1_one_coupon_fifty_confirms():
     from coupons.models import CouponSeries
 
     till = make_till()
@@ -80,7 +80,7 @@ def test_r1_one_coupon_fifty_confirms(postgres_only):
     assert Sale.objects.filter(business=till.business).count() == 1
 
 
-def test_r4_one_idempotency_key_twenty_confirms(postgres_only):
+def test_r4_one_idempotency_key_twenty_confirms():
     till = make_till()
     till.rule(action="credit_check_percent", value=D("10"))
     customer = CustomerFactory(business=till.business, phone="+380501112233")
@@ -101,7 +101,7 @@ def test_r4_one_idempotency_key_twenty_confirms(postgres_only):
     assert account.balance == D("6.00")
 
 
-def test_concurrent_points_payments_never_overdraw(postgres_only):
+def test_concurrent_points_payments_never_overdraw():
     till = make_till()
     customer = CustomerFactory(business=till.business, phone="+380501112244")
     EnrolmentFactory(customer=customer, business=till.business, program=till.program)

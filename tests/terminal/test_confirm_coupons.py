@@ -75,7 +75,6 @@ def test_a_code_taken_meanwhile_is_drawn_again(till, monkeypatch):
         return drawn
 
     monkeypatch.setattr("coupons.fresh_codes.generate_codes", first_draw_repeats)
-    monkeypatch.setattr("coupons.services.generate_codes", first_draw_repeats)
     answer = till.confirm({"positions": [item(LATTE)]}, key="c2")
     assert answer.status_code == 201, answer.json()
     codes = [c["code"] for c in answer.json()["coupons_issued"]]

@@ -4,11 +4,10 @@
 rows as one JSON document. With a placeholder per value, psycopg's client-side binding quotes
 every value in Python: a 40-row insert of a sale's lines cost 1.0 ms that way and 0.28 ms as
 JSON (docs/benchmarks.md, P2). PostgreSQL casts each JSON value to its column's type.
-Such inserts can also ride on another statement as its WITH clauses (`StatementPart`).
+Such inserts can also ride on another statement as its WITH clauses (core/statement.py).
 """
 
 import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -44,15 +43,3 @@ def model_columns(model, *, exclude=()) -> list:
 
 def model_row(obj, fields) -> dict:
     return {f.column: getattr(obj, f.attname) for f in fields}
-
-
-@dataclass
-class StatementPart:
-    """Writes that need no answer of their own, as WITH clauses (`ctes`, with `params` in
-    order) of a statement that writes more: a confirm's last one (loyalty/checks/store.py).
-    `checks` are expressions that statement selects for the part's author."""
-
-    ctes: tuple[str, ...]
-    params: list
-    checks: tuple[str, ...] = ()
-    key: tuple | None = None  # names a part that a later write replaces

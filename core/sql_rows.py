@@ -3,9 +3,8 @@
 `Model.objects.raw()` maps the cursor's columns to fields by name at every query; on a
 confirm, that mapping cost more Python than the two queries that used it took on the server
 (docs/benchmarks.md, P2). Here the SQL selects the model's columns in field order, and the
-row becomes an instance through `Model.from_db`, as the ORM's own queries do. PostgreSQL
-returns every value in its Python type; other databases (SQLite's text dates and decimals)
-go through `raw()`, which applies the fields' converters.
+row becomes an instance through `Model.from_db`, as the ORM's own queries do: psycopg returns
+every value in its Python type already, so no field converter is needed.
 """
 
 from django.db import connection
@@ -21,8 +20,6 @@ def columns(model, alias: str) -> str:
 def fetch_instance(model, sql: str, params, *, extra: tuple[str, ...] = ()):
     """The first row of `sql` (selecting `columns(model, ...)`, then one column per name in
     `extra`, set as attributes) as a `model` instance; None without rows."""
-    if connection.vendor != "postgresql":
-        return next(iter(model.objects.raw(sql, params)), None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _load_server as srv  # noqa: E402
-from _load_program import check_body, phones  # noqa: E402
+from _load_program import check_body, new_phones, phones, pick_phone  # noqa: E402
 
 API = "/api/v1/terminal"
 
@@ -34,6 +34,12 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-out", help="with --profile: also save the stats here")
     parser.add_argument("--queries", action="store_true")
+    parser.add_argument(
+        "--who",
+        choices=["half", "anonymous", "returning", "new", "spec"],
+        default="half",
+        help="whose checks: half anonymous (default), one kind, or quality.md's P2 mix",
+    )
     parser.add_argument("--query-times", action="store_true")
     parser.add_argument(
         "--pg-stats",
@@ -59,9 +65,20 @@ def main() -> int:
     for phone in numbers[:50]:
         client.post(f"{API}/customers", {"phone": phone}, content_type="application/json")
     rnd = random.Random(1)
-    bodies = [
-        check_body(rnd, phone=numbers[i % 50] if i % 2 else None) for i in range(args.requests + 50)
-    ]
+    fresh = iter(new_phones(args.requests + 50))  # each registered by its first confirm
+
+    def who(i):
+        if args.who == "anonymous":
+            return None
+        if args.who == "returning":
+            return numbers[i % 50]
+        if args.who == "new":
+            return next(fresh)
+        if args.who == "spec":
+            return pick_phone(rnd, "spec", numbers, new_phones())
+        return numbers[i % 50] if i % 2 else None
+
+    bodies = [check_body(rnd, phone=who(i)) for i in range(args.requests + 50)]
     serial = iter(range(10**9))
 
     def send(body):

@@ -18,18 +18,19 @@ from django.core.validators import MinValueValidator
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from customers.models import AccountType, Customer, CustomerCategory
 from customers.phones import normalize_phone
-from loyalty.errors import DomainError
+from loyalty.errors import DomainError, ValidationFailed
 from loyalty.forms.base import BusinessModelForm
 from loyalty.models import BusinessLogo, Program, Rule
 from loyalty.tenancy import scoped
 
+from . import series_rules
 from .imports import read_text
 from .models import CodeJob, Coupon, CouponSeries, PromotionChannel
+from .services import update_series
 
 MAX_IMAGE_SIDE = 1200
 MAX_CHART_DAYS = 366
@@ -150,7 +151,7 @@ HELP = {
         "Only rules with mode “Coupon reward” of the same program. A free item is a special "
         "price of 0.00 on that item."
     ),
-    "top_up_account": _("Bonus points, special points, or an account type of the program."),
+    "top_up_account": _("Bonus points or an account type of the program."),
     "top_up_amount": _("Credited when the coupon is redeemed, inside or outside a sale."),
     "min_spend": _("Optional: the check's amount before any discount must reach it."),
     "validity_type": _(
@@ -198,15 +199,6 @@ def languages():
     return list(settings.LANGUAGES)
 
 
-def has_issued(series) -> bool:
-    """True once any coupon of ``series`` has been issued (stock codes do not count)."""
-    if series.pk is None:
-        return False
-    return series.issued_count > 0 or (
-        Coupon.objects.filter(series=series, is_stock=False).exists()
-    )
-
-
 class SeriesForm(BusinessModelForm):
     """A coupon series (coupons.md "Series settings").
 
@@ -222,7 +214,9 @@ class SeriesForm(BusinessModelForm):
         initial=REWARD_RULE,
     )
     image = CheckedImageField(label=_("image"), required=False)
-    top_up_account = forms.ChoiceField(label=_("top-up account"), required=False)
+    # A select of the accounts, but the value is judged by the series' rules (model clean),
+    # so that any account is refused in the same words as by the importer.
+    top_up_account = forms.CharField(label=_("top-up account"), required=False, widget=forms.Select)
 
     class Meta:
         model = CouponSeries
@@ -277,16 +271,16 @@ class SeriesForm(BusinessModelForm):
             .order_by("program__name", "priority", "id")
         )
         self.fields["reward_rule"].label_from_instance = lambda r: f"{r.program.name} · {r.name}"
-        self.fields["top_up_account"].choices = self._account_choices()
+        self.fields["top_up_account"].widget.choices = self._account_choices()
         self.fields["reward_kind"].initial = (
             REWARD_TOP_UP if series.pk and series.is_top_up else REWARD_RULE
         )
-        self.initial["top_up_account"] = series.top_up_account or "bonus"
+        self.initial["top_up_account"] = series.top_up_account or series_rules.TOP_UP_DEFAULT
         for name in ("inventory", "code_length"):
             self.fields[name].validators.append(MinValueValidator(1))
             self.fields[name].widget.attrs["min"] = 1
         self.fields["valid_hours"].widget.attrs.update(min=1, max=23)
-        self.issued = has_issued(series)
+        self.issued = series_rules.has_issued(series)
         self.reward_locked = self.issued
         if self.reward_locked:
             for name in (*REWARD_FIELDS, "program"):
@@ -304,7 +298,7 @@ class SeriesForm(BusinessModelForm):
         return [self[name] for name in self.text_fields]
 
     def _account_choices(self):
-        choices = [("bonus", _("Bonus points")), ("special", _("Special points"))]
+        choices = [(series_rules.TOP_UP_DEFAULT, _("Bonus points"))]
         types = scoped(AccountType, self.business).select_related("program")
         choices += [(t.key, f"{t.name} ({t.program.name})") for t in types.order_by("name")]
         current = self.instance.top_up_account
@@ -337,37 +331,16 @@ class SeriesForm(BusinessModelForm):
                 )
             data["top_up_amount"], data["top_up_account"] = None, ""
         elif kind == REWARD_TOP_UP:
-            amount = data.get("top_up_amount")
-            if amount is None:
+            if data.get("top_up_amount") is None:
                 self.add_error("top_up_amount", _("Enter the amount to credit."))
-            elif amount <= 0:
-                self.add_error("top_up_amount", _("The top-up must be greater than zero."))
-            account = data.get("top_up_account") or "bonus"
-            if (
-                program is not None
-                and account not in ("bonus", "special")
-                and not scoped(AccountType, self.business)
-                .filter(program=program, key=account)
-                .exists()
-            ):
-                self.add_error(
-                    "top_up_account",
-                    _("The program %(program)s has no such account type.")
-                    % {"program": program.name},
-                )
+            account = data.get("top_up_account") or series_rules.TOP_UP_DEFAULT
             data["reward_rule"], data["top_up_account"] = None, account
         self._clean_validity(data)
-        for name in ("min_spend", "referral_reward", "kiosk_price"):
-            value = data.get(name)
-            if value is not None and value < 0:
-                self.add_error(name, _("Enter zero or more."))
+        # The series' own rules (the amount, the account, validity, the giver, ...) are
+        # CouponSeries.clean's, through coupons.series_rules.
         for name in ("referral_reward", "kiosk_price"):
             if data.get(name) == 0:
                 data[name] = None  # zero means "none"
-        if data.get("notify_giver") and not data.get("transferable"):
-            self.add_error("notify_giver", _("Only a transferable coupon has a giver to notify."))
-        if data.get("referral_reward") and not data.get("transferable"):
-            self.add_error("referral_reward", _("Only a transferable coupon can reward the giver."))
         if data.get("expiry_reminder_hours") == 0:
             data["expiry_reminder_hours"] = None
         return data
@@ -393,8 +366,8 @@ class SeriesForm(BusinessModelForm):
                 )
 
     def _update_errors(self, errors):
-        # The model's clean repeats some checks of this form: keep one message per field,
-        # and none on the rule for a top-up reward.
+        # The model's clean may find a field this form refused already: keep one message
+        # per field, and none on the rule for a top-up reward.
         if hasattr(errors, "error_dict"):
             top_up = self.cleaned_data.get("reward_kind") == REWARD_TOP_UP
             for name in list(errors.error_dict):
@@ -449,14 +422,11 @@ class SeriesForm(BusinessModelForm):
         names += ["title", "description"]
         if "image" in self.changed_data:
             names.append("image")
-        with transaction.atomic():
-            locked = CouponSeries.objects.select_for_update().get(pk=series.pk)
-            inventory = self.cleaned_data.get("inventory")
-            if inventory is not None and inventory < locked.issued_count:
-                self.add_error("inventory", inventory_floor_message(locked.issued_count))
-                raise InventoryBelowIssued(locked.issued_count)
-            series.save(update_fields=names)
-        return series
+        try:
+            return update_series(series=series, fields=names)
+        except ValidationFailed as error:
+            self.add_error(error.field, error.message)
+            raise InventoryBelowIssued() from error
 
 
 def _same_value(a, b) -> bool:
@@ -471,18 +441,6 @@ def _same_value(a, b) -> bool:
 
 class InventoryBelowIssued(Exception):
     """Raised by SeriesForm.save when issues overtook the inventory meanwhile."""
-
-    def __init__(self, issued):
-        super().__init__(issued)
-        self.issued = issued
-
-
-def inventory_floor_message(issued: int) -> str:
-    return ngettext_lazy(
-        "The inventory cannot be below the %(n)d coupon issued.",
-        "The inventory cannot be below the %(n)d coupons issued.",
-        issued,
-    ) % {"n": issued}
 
 
 class ArchiveForm(forms.Form):

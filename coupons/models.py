@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import PrivateName, private_storage
-from loyalty.errors import ValidationFailed
+from customers.models import AccountType
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
 
-from .codes import check_format, normalize_code
+from . import series_rules
+from .codes import normalize_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -91,31 +92,20 @@ class CouponSeries(TenantModel):
         return self.name
 
     def clean(self):
+        values = {name: getattr(self, name) for name in series_rules.SETTINGS}
+        problems = series_rules.settings_problems(
+            values, has_rule=self.reward_rule_id is not None, issued_count=self.issued_count
+        )
+        # A locked reward stays as it was issued, even one that older rules allowed.
+        if self.top_up_amount is not None and not series_rules.has_issued(self):
+            account_types = AccountType.objects.filter(program_id=self.program_id)
+            problems += series_rules.top_up_account_problems(
+                account=self.top_up_account or series_rules.TOP_UP_DEFAULT,
+                account_types=set(account_types.values_list("key", flat=True)),
+            )
         errors = {}
-        try:
-            check_format(prefix=self.code_prefix, length=self.code_length, group=self.code_group)
-        except ValidationFailed as exc:
-            name = {"code_format.prefix": "code_prefix", "code_format.group": "code_group"}
-            errors[name.get(exc.field, "code_length")] = exc.message
-        if self.validity_type == self.Validity.RANGE:
-            if not self.valid_from or not self.valid_to:
-                errors["valid_to"] = _("A date range needs both dates.")
-            elif self.valid_to < self.valid_from:
-                errors["valid_to"] = _("The end date is before the start date.")
-        elif self.validity_type == self.Validity.RELATIVE and not self.valid_days:
-            errors["valid_days"] = _("Say for how many days the coupon is valid.")
-        elif self.validity_type == self.Validity.HOURS and not 1 <= (self.valid_hours or 0) <= 23:
-            errors["valid_hours"] = _("Between 1 and 23 hours.")
-        if self.reward_rule_id is None and self.top_up_amount is None:
-            errors["reward_rule"] = _("Choose a coupon rule or a top-up amount.")
-        if self.reward_rule_id is not None and self.top_up_amount is not None:
-            errors["top_up_amount"] = _("A coupon rewards either a rule or a top-up, not both.")
-        if self.top_up_amount is not None and self.top_up_amount <= 0:
-            errors["top_up_amount"] = _("The top-up must be greater than zero.")
-        if self.inventory is not None and self.inventory < self.issued_count:
-            errors["inventory"] = _("The inventory cannot be below the %(n)d coupons issued.") % {
-                "n": self.issued_count
-            }
+        for field, message in problems:
+            errors.setdefault(field, message)  # the first problem of each field
         if errors:
             raise ValidationError(errors)
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from customers.models import Customer, LedgerEntry
 from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
+from loyalty.models import Program
 
-from . import fresh_codes
+from . import fresh_codes, series_rules
 from .models import Coupon, CouponEvent, CouponSeries, PromotionChannel
 from .selectors import (
     USABLE_STATES,
@@ -132,6 +133,33 @@ def _language(customer, business) -> str:
 
 def _local_date(moment, business) -> str:
     return date_format(moment.astimezone(business_tz(business)).date(), "DATE_FORMAT")
+
+
+# -- the series ----------------------------------------------------------------------------
+
+
+def update_series(*, series, fields: list[str]) -> CouponSeries:
+    """Save the edited ``fields`` of ``series`` (already cleaned) without writing the counter
+    that issues move concurrently; the inventory floor is checked again with the row locked.
+
+    Raises ValidationFailed on ``inventory`` when issues overtook the new inventory meanwhile.
+    """
+    with transaction.atomic():
+        locked = CouponSeries.objects.select_for_update().get(pk=series.pk)
+        for field, message in series_rules.inventory_problems(
+            inventory=series.inventory, code_mode=series.code_mode, issued_count=locked.issued_count
+        ):
+            raise ValidationFailed(message, field=field)
+        series.save(update_fields=fields)
+    return series
+
+
+def archive_series(*, series) -> None:
+    """Archiving replaces deleting: nothing new is issued, coupons in wallets stay valid.
+    Compiled rule sets carry the settings of the series they issue: the version moves."""
+    with transaction.atomic():
+        CouponSeries.objects.filter(pk=series.pk).update(is_archived=True)
+        Program.bump_version(series.program_id)
 
 
 # -- issue ---------------------------------------------------------------------------------

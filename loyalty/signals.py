@@ -1,7 +1,6 @@
 """Any change to a program's rules bumps its version, so compiled rule sets refresh."""
 
 from django.contrib.auth.signals import user_logged_in
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -11,27 +10,23 @@ from .middleware import SESSION_KEY, active_memberships, choose_membership
 from .models import Program, Rule
 
 
-def bump_program_version(program_id):
-    Program.objects.filter(pk=program_id).update(version=F("version") + 1)
-
-
 @receiver(post_save, sender=Rule)
 @receiver(post_delete, sender=Rule)
 def _rule_changed(sender, instance, **kwargs):
-    bump_program_version(instance.program_id)
+    Program.bump_version(instance.program_id)
 
 
 @receiver(post_save, sender=CouponSeries)
 def _series_changed(sender, instance, **kwargs):
     # Compiled rule sets carry the settings of the series their rules issue.
-    bump_program_version(instance.program_id)
+    Program.bump_version(instance.program_id)
 
 
 @receiver(m2m_changed, sender=Rule.customer_categories.through)
 @receiver(m2m_changed, sender=Rule.points_of_sale.through)
 def _rule_links_changed(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Rule):
-        bump_program_version(instance.program_id)
+        Program.bump_version(instance.program_id)
 
 
 @receiver(user_logged_in)

@@ -21,6 +21,8 @@ from coupons.forms import (
 from coupons.models import CodeJob, CouponSeries
 from coupons.qr import SIZES
 from coupons.selectors import codes_to_pregenerate, series_stats, series_title
+from coupons.series_rules import has_issued
+from coupons.services import archive_series
 from coupons.tasks import start_job
 from loyalty.models import Program
 from loyalty.tenancy import get_scoped, scoped
@@ -112,17 +114,12 @@ def _after_save(request, series):
 
 
 def _check_pregenerated(form):
-    """A pregenerated series makes the codes of its whole inventory at once."""
+    """A pregenerated series makes the codes of its whole inventory at once, in jobs of at
+    most MAX_GENERATE (that it has an inventory is the series' own rule)."""
     data = form.cleaned_data
     if data.get("code_mode") != CouponSeries.CodeMode.PREGENERATED:
         return True
-    inventory = data.get("inventory")
-    if inventory is None:
-        form.add_error(
-            "inventory",
-            _("A pregenerated series needs an inventory: its codes are made in advance."),
-        )
-        return False
+    inventory = data["inventory"]
     have = 0
     if form.instance.pk:
         have = form.instance.coupons.count() + pending_generation(form.instance)
@@ -173,7 +170,7 @@ def series_archive(request, pk):
     """Archiving replaces deleting: nothing new is issued; wallets keep their coupons."""
     series = get_scoped(CouponSeries, request.business, pk=pk)
     if request.method == "POST":
-        CouponSeries.objects.filter(pk=series.pk).update(is_archived=True)
+        archive_series(series=series)
         messages.success(
             request,
             _(
@@ -235,6 +232,6 @@ def series_detail(request, pk):
             "logo_form": QrLogoForm(business=business),
             "sizes": SIZES,
             "jobs": list(series.jobs.order_by("-created_at", "-id")[:5]),
-            "reward_locked": stats["issued"] > 0,
+            "reward_locked": has_issued(series),
         },
     )

@@ -95,6 +95,12 @@ class Program(TenantModel):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def bump_version(program_id: int) -> None:
+        """Compiled rule sets are cached per (program, version): whatever they hold (rules,
+        their links, the coupon series they issue or reward) bumps it when it changes."""
+        Program.objects.filter(pk=program_id).update(version=models.F("version") + 1)
+
 
 class PointOfSale(TenantModel):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="points_of_sale")

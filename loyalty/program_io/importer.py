@@ -17,10 +17,10 @@ from functools import partial
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
+from coupons import series_rules
 from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
@@ -29,7 +29,7 @@ from loyalty.tenancy import scoped
 
 from . import values
 from .errors import ProgramImportError
-from .schema import Item, ProgramDocument, read_document
+from .schema import Item, ProgramDocument, read_document, series_json_path
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ class _Import:
         self.result.count("program", self.program_outcome)
         self.pos = self.import_points_of_sale()
         self.categories = self.import_customer_categories()
-        self.account_keys = self.import_account_types()
+        self.account_types = self.import_account_types()
         self.goods_categories = self.import_goods_categories()
         self.import_goods()
         self.series = self.import_series()
@@ -327,7 +327,7 @@ class _Import:
             )
             self.result.count("account_types", _sync(account_type, item.fields))
             existing[item.key] = account_type
-        return {"bonus", "special", *existing}
+        return set(existing)
 
     def import_goods_categories(self):
         existing = self._by_key(self.scoped(GoodsCategory), "code")
@@ -367,18 +367,17 @@ class _Import:
         for item in self.doc.coupon_series:
             series = existing.get(item.key)
             fields = dict(item.fields)
-            account = fields["top_up_account"]
-            if fields["top_up_amount"] is not None and account not in self.account_keys - {
-                "special"
-            }:
-                self.error(
-                    f"{item.path}.reward.top_up.account",
-                    _("Top up “bonus” or an account type of this program, not “%(key)s”.")
-                    % {"key": account},
+            locked = series is not None and series_rules.has_issued(series)
+            problems = []
+            if fields["top_up_amount"] is not None and not locked:
+                problems = series_rules.top_up_account_problems(
+                    account=fields["top_up_account"], account_types=self.account_types
                 )
+            for name, message in problems:
+                self.error(series_json_path(item.path, name), message)
+            if problems:
                 self.failed["coupon_series"].add(item.key)
                 continue
-            locked = series is not None and series.issued_count > 0
             if locked and not self._series_change_allowed(item, series, fields):
                 self.failed["coupon_series"].add(item.key)
                 continue
@@ -403,13 +402,12 @@ class _Import:
                 _("Coupons of this series have been issued: its reward can no longer change."),
             )
             ok = False
-        inventory = fields["inventory"]
-        if inventory is not None and inventory < series.issued_count:
-            self.error(
-                f"{item.path}.inventory",
-                _("%(n)d coupons have been issued: the inventory cannot be lower.")
-                % {"n": series.issued_count},
-            )
+        for name, message in series_rules.inventory_problems(
+            inventory=fields["inventory"],
+            code_mode=fields["code_mode"],
+            issued_count=series.issued_count,
+        ):
+            self.error(series_json_path(item.path, name), message)
             ok = False
         return ok
 
@@ -417,7 +415,7 @@ class _Import:
         existing = self._by_key(self.scoped(Rule).filter(program=self.program))
         locked = set(
             self.scoped(CouponSeries)
-            .filter(program=self.program, issued_count__gt=0, reward_rule__isnull=False)
+            .filter(series_rules.HAS_ISSUED, program=self.program, reward_rule__isnull=False)
             .values_list("reward_rule_id", flat=True)
         )
         for item in self.doc.rules:
@@ -519,7 +517,7 @@ class _Import:
                     self.result.unchanged["coupon_series"] -= 1
                     self.result.updated["coupon_series"] += 1
                 # which rule a coupon applies is part of the compiled rule set
-                Program.objects.filter(pk=self.program.pk).update(version=F("version") + 1)
+                Program.bump_version(self.program.pk)
 
     # -- certificates and codes ----------------------------------------------------------
 

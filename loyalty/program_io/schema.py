@@ -16,9 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core import jsonparse
-from coupons.codes import check_format, normalize_code
+from coupons import series_rules
+from coupons.codes import normalize_code
 from customers.models import AccountType
-from loyalty.errors import ValidationFailed
 
 from .errors import ProgramImportError
 
@@ -505,31 +505,51 @@ SERIES_OPTIONAL = (
 )
 
 
+# Series model field -> its place in a series' JSON, for the problems of coupons.series_rules.
+SERIES_JSON_PATHS = {
+    "code_prefix": "code_format.prefix",
+    "code_length": "code_format.length",
+    "code_group": "code_format.group",
+    "valid_from": "validity.valid_from",
+    "valid_to": "validity.valid_to",
+    "valid_days": "validity.valid_days",
+    "valid_hours": "validity.valid_hours",
+    "reward_rule": "reward",
+    "top_up_amount": "reward.top_up.amount",
+    "top_up_account": "reward.top_up.account",
+}
+UINT_MAX = 2**31 - 1  # PositiveIntegerField
+
+
+def series_json_path(path: str, field: str) -> str:
+    return f"{path}.{SERIES_JSON_PATHS.get(field, field)}"
+
+
 def _coupon_series(r, value, path):
     obj = r.fields(
         value, path, required=("key", "name", "reward", "validity"), optional=SERIES_OPTIONAL
     )
     if obj is None:
         return None
+    problems_before = len(r.errors)
+    # Bounds here are the columns'; what a series must satisfy is coupons.series_rules'.
     fields = {
         "name": r.text(obj, "name", path),
         "title": r.texts(obj, "title", path),
         "description": r.texts(obj, "description", path),
-        "min_spend": r.decimal(obj, "min_spend", path, minimum=0, maximum=MONEY_MAX),
+        "min_spend": r.decimal(obj, "min_spend", path, maximum=MONEY_MAX),
         "issue_until": r.date(obj, "issue_until", path),
         "inventory": r.integer(obj, "inventory", path, minimum=1, maximum=2**31 - 1),
         "self_service": r.boolean(obj, "self_service", path, default=False),
         "transferable": r.boolean(obj, "transferable", path, default=False),
         "notify_giver": r.boolean(obj, "notify_giver", path, default=False),
-        "referral_reward": r.decimal(obj, "referral_reward", path, minimum=0, maximum=MONEY_MAX),
-        "kiosk_price": r.decimal(obj, "kiosk_price", path, minimum=0, maximum=MONEY_MAX),
+        "referral_reward": r.decimal(obj, "referral_reward", path, maximum=MONEY_MAX),
+        "kiosk_price": r.decimal(obj, "kiosk_price", path, maximum=MONEY_MAX),
         "is_archived": r.boolean(obj, "archived", path, default=False),
     }
     code_mode = obj.get("code_mode", "on_issue")
     if code_mode not in ("on_issue", "pregenerated", "imported"):
         r.error(f"{path}.code_mode", _("Use “on_issue”, “pregenerated” or “imported”."))
-    elif code_mode == "pregenerated" and obj.get("inventory") is None:
-        r.error(f"{path}.inventory", _("A pregenerated series needs an inventory."))
     fields["code_mode"] = code_mode
     fields.update(_code_format(r, obj.get("code_format"), f"{path}.code_format"))
     fields["expiry_reminder_hours"] = _expiry_reminder(
@@ -538,6 +558,11 @@ def _coupon_series(r, value, path):
     fields.update(_validity(r, obj.get("validity"), f"{path}.validity"))
     reward_fields, reward_rule = _reward(r, obj.get("reward"), f"{path}.reward")
     fields.update(reward_fields)
+    if len(r.errors) == problems_before:  # well-formed: now the series' own rules
+        # A document may leave the reward out (null) and give it in a later import.
+        has_rule = reward_rule is not None or obj.get("reward") is None
+        for field, message in series_rules.settings_problems(fields, has_rule=has_rule):
+            r.error(series_json_path(path, field), message)
     return Item(path, r.key(obj, "key", path), fields, {"reward_rule": reward_rule})
 
 
@@ -550,12 +575,6 @@ def _code_format(r, value, path):
     prefix = r.text(obj, "prefix", path, max_length=40, blank=True)
     length = r.integer(obj, "length", path, default=10, minimum=1)
     group = r.integer(obj, "group", path, default=0, minimum=0)
-    if isinstance(prefix, str) and length is not None and group is not None:
-        try:
-            check_format(prefix=prefix, length=length, group=group)
-        except ValidationFailed as exc:
-            subfield = (exc.field or "code_format.length").removeprefix("code_format.")
-            r.error(f"{path}.{subfield}", exc.message)
     return {"code_prefix": normalize_code(prefix or ""), "code_length": length, "code_group": group}
 
 
@@ -605,22 +624,16 @@ def _validity(r, value, path):
     if kind == "range":
         fields["valid_from"] = r.date(obj, "valid_from", path)
         fields["valid_to"] = r.date(obj, "valid_to", path)
-        if (
-            fields["valid_from"]
-            and fields["valid_to"]
-            and fields["valid_to"] < fields["valid_from"]
-        ):
-            r.error(f"{path}.valid_to", _("The end date is before the start date."))
     elif kind == "relative":
         fields["delay_days"] = r.integer(
             obj, "delay_days", path, default=0, minimum=0, maximum=3650
         )
         fields["valid_days"] = r.integer(
-            obj, "valid_days", path, minimum=1, maximum=36500, nullable=False
+            obj, "valid_days", path, minimum=0, maximum=36500, nullable=False
         )
     else:
         fields["valid_hours"] = r.integer(
-            obj, "valid_hours", path, minimum=1, maximum=23, nullable=False
+            obj, "valid_hours", path, minimum=0, maximum=UINT_MAX, nullable=False
         )
     return fields
 
@@ -643,9 +656,7 @@ def _reward(r, value, path):
     if top is None:
         return none, None
     account = r.key(top, "account", top_path, default="bonus")
-    amount = r.decimal(
-        top, "amount", top_path, minimum=Decimal("0.01"), maximum=MONEY_MAX, nullable=False
-    )
+    amount = r.decimal(top, "amount", top_path, maximum=MONEY_MAX, nullable=False)
     return {"top_up_account": account or "", "top_up_amount": amount}, None
 
 

@@ -11,7 +11,6 @@ from loyalty.forms.rules import COUPON_FIELDS, CREDIT_FIELDS, GOODS_FIELDS, Rule
 from loyalty.models import Goods, GoodsCategory, Program, Rule
 from loyalty.permissions import panel_view
 from loyalty.rules_validation import special_price_warning
-from loyalty.services.business import bump_program_version
 from loyalty.tenancy import get_scoped, scoped
 
 # The datalists are a typing aid; a very large catalogue is still matched by code.
@@ -70,7 +69,7 @@ def _form_context(request, form, program, title):
 def _save(request, form, program):
     with transaction.atomic():
         rule = form.save()
-        bump_program_version(program=program)
+        Program.bump_version(program.pk)
     messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
     warning = special_price_warning(program=program, rule=rule)
     if warning:
@@ -111,7 +110,7 @@ def rule_delete(request, pk):
         try:
             with transaction.atomic():
                 rule.delete()
-                bump_program_version(program=program)
+                Program.bump_version(program.pk)
         except ProtectedError:
             messages.error(
                 request,

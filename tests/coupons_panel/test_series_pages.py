@@ -12,7 +12,7 @@ from django.utils import timezone
 from coupons.models import Coupon, CouponSeries
 from coupons.services import issue_coupons
 from tests.coupons.factories import CouponSeriesFactory
-from tests.factories import ProgramFactory, RuleFactory
+from tests.factories import AccountTypeFactory, ProgramFactory, RuleFactory
 
 from .fixtures import image_bytes, series_data
 
@@ -103,14 +103,15 @@ def test_create_series(owner_client, program, coupon_rule):
 
 
 def test_create_top_up_series(owner_client, program):
+    AccountTypeFactory(program=program, key="wallet")
     response = owner_client.post(
         reverse("panel:series_create"),
-        series_data(program, reward_kind="top_up", top_up_amount="100", top_up_account="special"),
+        series_data(program, reward_kind="top_up", top_up_amount="100", top_up_account="wallet"),
     )
     assert response.status_code == 302
     series = CouponSeries.objects.get(key="summer")
     assert series.is_top_up and series.top_up_amount == Decimal("100")
-    assert series.top_up_account == "special" and series.reward_rule is None
+    assert series.top_up_account == "wallet" and series.reward_rule is None
 
 
 def _errors(response):

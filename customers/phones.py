@@ -31,9 +31,17 @@ def _e164(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def mask_phone(phone: str) -> str:
-    """A stored phone with its middle hidden, for screens a customer's neighbour can see:
-    "+380501234567" -> "+38050***4567"."""
-    if len(phone) <= 7:
+# How much of a phone a screen shows. The terminal API names the customer to a cashier who
+# confirms the number with them; public pages and the kiosk, where a neighbour may look,
+# show less.
+MASK_API = "api"  # "+380501234567" -> "+38050*****67"
+MASK_PUBLIC = "public"  # "+380501234567" -> "+380…567"
+
+
+def mask_phone(phone: str, *, style: str = MASK_API) -> str:
+    """A stored phone with its middle hidden, in one of the two styles above."""
+    if not phone or len(phone) < 8:
         return phone
-    return phone[:-7] + "***" + phone[-4:]
+    if style == MASK_PUBLIC:
+        return phone[:4] + "…" + phone[-3:]
+    return phone[:6] + "*" * (len(phone) - 8) + phone[-2:]

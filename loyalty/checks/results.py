@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from customers.phones import mask_phone
 from loyalty.errors import Refused
 
 COUPON_MESSAGES = {
@@ -35,12 +36,6 @@ def quantity(value) -> str:
 
 def iso(value):
     return value.isoformat() if value is not None else None
-
-
-def mask_phone(phone: str) -> str:
-    if not phone or len(phone) < 8:
-        return phone
-    return phone[:6] + "*" * (len(phone) - 8) + phone[-2:]
 
 
 def customer_brief(customer, *, new_phone="", category=None):

@@ -28,12 +28,12 @@ from coupons.models import CouponSeries
 from customers import ledger, otp
 from customers import services as customer_services
 from customers.models import Enrolment
+from customers.phones import MASK_PUBLIC, mask_phone
 from loyalty import engine
 from loyalty.checks.results import money
 from loyalty.checks.ruleset import load_program_rules
 from loyalty.errors import NotFound, Refused
 from terminal.models import CustomerSession
-from terminal.views.public_auth import mask as mask_sent_to
 
 from . import serializers as s
 from .common import IsKiosk
@@ -253,7 +253,7 @@ class IdentifyView(KioskView):
         }
         if otp_required:
             # Nothing of the customer before the code is verified: only where it went (R11).
-            return Response({**head, "otp_sent_to": mask_sent_to(customer.phone)})
+            return Response({**head, "otp_sent_to": mask_phone(customer.phone, style=MASK_PUBLIC)})
         return Response({**head, **identified_answer(customer, point_of_sale=pos, at=now)})
 
 

@@ -12,9 +12,10 @@ from coupons import services as coupon_services
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Customer, Enrolment
+from customers.phones import mask_phone
 from loyalty.checks import cancel_sale, confirm_check, evaluate_check
 from loyalty.checks.context import resolve_customer
-from loyalty.checks.results import mask_phone, money
+from loyalty.checks.results import money
 from loyalty.checks.ruleset import load_program_rules
 from loyalty.errors import DomainError, NotFound, ValidationFailed
 from loyalty.models import Sale

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.net import client_address
 from customers import otp
 from customers.models import Customer
-from customers.phones import normalize_phone
+from customers.phones import MASK_PUBLIC, mask_phone, normalize_phone
 from loyalty.errors import ValidationFailed
 from loyalty.tenancy import scoped
 
@@ -37,10 +37,6 @@ def sign_in(request, customer) -> None:
 def sign_out(request) -> None:
     request.session.pop(CUSTOMER_KEY, None)
     request.session.pop(PENDING_KEY, None)
-
-
-def mask(phone: str) -> str:
-    return phone[:4] + "…" + phone[-3:] if len(phone) > 7 else phone
 
 
 @dataclass
@@ -72,7 +68,11 @@ def prove_phone(request, *, business, purpose: str) -> PhoneProof:
         if form.is_valid():
             form.add_error("code", _("The code is wrong or has expired."))
         return PhoneProof(
-            context={"code_form": form, "otp_phone": mask(pending["phone"]), "otp_sent": True}
+            context={
+                "code_form": form,
+                "otp_phone": mask_phone(pending["phone"], style=MASK_PUBLIC),
+                "otp_sent": True,
+            }
         )
     form = PhoneForm(request.POST if step == "send" else None)
     if step == "send" and form.is_valid():
@@ -90,7 +90,11 @@ def prove_phone(request, *, business, purpose: str) -> PhoneProof:
                 "purpose": purpose,
             }
             return PhoneProof(
-                context={"code_form": CodeForm(), "otp_phone": mask(phone), "otp_sent": True}
+                context={
+                    "code_form": CodeForm(),
+                    "otp_phone": mask_phone(phone, style=MASK_PUBLIC),
+                    "otp_sent": True,
+                }
             )
     if step == "verify":  # a code for another page or an expired session
         form.add_error(None, _("Ask for a new code."))
@@ -101,5 +105,9 @@ def phone_forms(request, *, business, purpose: str) -> dict:
     """The forms to show on a GET: the code form while a code for this page is pending."""
     pending = request.session.get(PENDING_KEY) or {}
     if pending.get("business") == business.pk and pending.get("purpose") == purpose:
-        return {"code_form": CodeForm(), "otp_phone": mask(pending["phone"]), "otp_sent": True}
+        return {
+            "code_form": CodeForm(),
+            "otp_phone": mask_phone(pending["phone"], style=MASK_PUBLIC),
+            "otp_sent": True,
+        }
     return {"phone_form": PhoneForm()}

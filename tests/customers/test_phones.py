@@ -1,6 +1,6 @@
 import pytest
 
-from customers.phones import mask_phone, normalize_phone
+from customers.phones import MASK_PUBLIC, mask_phone, normalize_phone
 from loyalty.errors import ValidationFailed
 
 
@@ -33,6 +33,7 @@ def test_garbage_is_refused_on_the_phone_field(raw):
     assert err.value.code == "validation_error"
 
 
-def test_mask_hides_the_middle():
-    assert mask_phone("+380501234567") == "+38050***4567"
-    assert mask_phone("+1234") == "+1234"
+def test_mask_hides_the_middle_in_the_api_and_public_styles():
+    assert mask_phone("+380501234567") == "+38050*****67"  # the terminal API
+    assert mask_phone("+380501234567", style=MASK_PUBLIC) == "+380…567"  # pages, kiosk
+    assert mask_phone("+1234") == mask_phone("+1234", style=MASK_PUBLIC) == "+1234"

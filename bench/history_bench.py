@@ -380,8 +380,7 @@ def main() -> int:
     from django.db import connection
 
     from customers.models import CustomerCategory
-    from loyalty.models import Business, Program, Rule
-    from terminal.models import Device
+    from loyalty.models import Business, Device, Program, Rule
 
     business = Business.objects.get(slug=srv.SLUG)
     program = Program.objects.get(business=business, key="load")

@@ -267,3 +267,19 @@ class OneTimeCode(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["business", "phone", "purpose"], name="otp_lookup")]
+
+
+class CustomerSession(TenantModel):
+    """A kiosk's short-lived customer token (hashed)."""
+
+    device = models.ForeignKey("loyalty.Device", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    identified_by = models.CharField(max_length=8)  # phone|card
+    otp_verified = models.BooleanField(default=False)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it had in the terminal app (moved in issue 16, state only).
+        db_table = "terminal_customersession"

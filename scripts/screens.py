@@ -42,7 +42,7 @@ def seed():
         Program,
         Rule,
     )
-    from terminal.services import issue_device
+    from loyalty.services.devices import issue_device
 
     call_command("migrate", verbosity=0)
     User = get_user_model()

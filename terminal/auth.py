@@ -1,22 +1,10 @@
 """Device key authentication: `Authorization: Token <key>`, keys stored hashed."""
 
-import hashlib
-import secrets
-
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 
-from .models import Device
-
-KEY_PREFIX_LEN = 8
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def new_device_key() -> str:
-    return secrets.token_urlsafe(32)
+from loyalty.models import Device
+from loyalty.services.devices import hash_key
 
 
 class DeviceTokenAuthentication(authentication.BaseAuthentication):

@@ -14,8 +14,7 @@ from coupons.models import CouponSeries
 from customers import ledger
 from customers.services import get_or_register_by_phone
 from loyalty.errors import IdempotencyConflict
-from loyalty.models import Sale
-from terminal.models import IdempotencyRecord
+from loyalty.models import IdempotencyRecord, Sale
 
 from . import store
 from .context import build_context

@@ -15,8 +15,7 @@ from django.db import connection
 
 from core import json_rows
 from core.statement import Clauses, Statement
-from loyalty.models import Sale, SalePosition, SaleRule
-from terminal.models import IdempotencyRecord
+from loyalty.models import IdempotencyRecord, Sale, SalePosition, SaleRule
 
 POSITION_COLUMNS = (
     "index",

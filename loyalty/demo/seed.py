@@ -23,11 +23,10 @@ from customers.models import Customer, CustomerCategory
 from customers.selectors import customer_category_key
 from customers.services import find_customer, register_customer, set_category
 from loyalty.errors import DomainError
-from loyalty.models import Business, Membership, PointOfSale, Program, Sale
+from loyalty.models import Business, Device, Membership, PointOfSale, Program, Sale
 from loyalty.program_io import import_program
+from loyalty.services.devices import KEY_PREFIX_LEN, hash_key
 from loyalty.tenancy import scoped
-from terminal.auth import KEY_PREFIX_LEN, hash_key
-from terminal.models import Device
 
 logger = logging.getLogger(__name__)
 

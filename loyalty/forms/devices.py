@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.models import PointOfSale
+from loyalty.models import Device, PointOfSale
 from loyalty.tenancy import scoped
-from terminal.models import Device
 
 
 class IssueDeviceForm(forms.Form):

@@ -1,6 +1,7 @@
 from .catalogue import Goods, GoodsCategory
+from .devices import Device
 from .rules import Rule
-from .sales import CashierConfirmToken, Sale, SalePosition, SaleRule
+from .sales import CashierConfirmToken, IdempotencyRecord, Sale, SalePosition, SaleRule
 from .staff import Invitation
 from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
 
@@ -9,8 +10,10 @@ __all__ = [
     "CashierConfirmToken",
     "Business",
     "BusinessLogo",
+    "Device",
     "Goods",
     "GoodsCategory",
+    "IdempotencyRecord",
     "Invitation",
     "Membership",
     "PointOfSale",

@@ -21,7 +21,7 @@ class Sale(TenantModel):
         "loyalty.PointOfSale", on_delete=models.PROTECT, related_name="sales"
     )
     device = models.ForeignKey(
-        "terminal.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "loyalty.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,3 +148,37 @@ class CashierConfirmToken(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["staff", "token"], name="cashier_token_unique")
         ]
+
+
+class IdempotencyRecord(TenantModel):
+    """A confirm's answer, kept per device and key so a retry gets the same answer."""
+
+    # indexed by idempotency_unique (device, key)
+    device = models.ForeignKey(
+        "loyalty.Device", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    # The answer is the confirmed sale's stored result, kept once: copying the ~9 KB answer
+    # here too cost a second compression and write at every confirm (docs/benchmarks.md).
+    # No index: sales are not deleted one by one.
+    sale = models.ForeignKey(
+        Sale, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Answers of records written before the sale link; empty for new records.
+    body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it had in the terminal app (moved in issue 16, state only).
+        db_table = "terminal_idempotencyrecord"
+        constraints = [models.UniqueConstraint(fields=["device", "key"], name="idempotency_unique")]
+
+    @property
+    def answer(self) -> str:
+        """The stored answer's JSON text."""
+        if self.sale_id:
+            return self.sale.answer
+        # Compact as loyalty.checks.results.encode writes it: models sit below the checks.
+        return json.dumps(self.body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

@@ -16,9 +16,8 @@ from coupons.models import Coupon, CouponEvent
 from coupons.selectors import UNDONE_BY_CANCEL
 from coupons.validity import business_tz, day_start
 from customers.models import Customer, LedgerEntry, LotUse
-from loyalty.models import Goods, Membership, PointOfSale, Program, Rule, Sale, SaleRule
+from loyalty.models import Device, Goods, Membership, PointOfSale, Program, Rule, Sale, SaleRule
 from loyalty.tenancy import scoped
-from terminal.models import Device
 
 ZERO = Decimal("0.00")
 TOP_RULES = 5

@@ -20,9 +20,9 @@ from coupons.models import CouponSeries
 from loyalty.errors import ValidationFailed
 from loyalty.models import Brand, PointOfSale, Program, Rule
 from loyalty.rules_validation import rule_errors
-from terminal.services import issue_device
 
 from .business import bump_program_version, create_business
+from .devices import issue_device
 
 
 def sign_up(*, email: str, password: str):

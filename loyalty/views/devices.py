@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from loyalty.errors import DomainError
 from loyalty.forms.devices import IssueDeviceForm
+from loyalty.models import Device
 from loyalty.permissions import panel_view
+from loyalty.services.devices import issue_device, revoke_device
 from loyalty.tenancy import get_scoped
-from terminal.models import Device
-from terminal.services import issue_device, revoke_device
 
 from .base import PanelListView
 

@@ -16,11 +16,10 @@ from django.views.decorators.cache import never_cache
 from loyalty.errors import DomainError
 from loyalty.forms.onboarding import RuleTemplateForm, SetUpForm, SignUpForm
 from loyalty.middleware import SESSION_KEY as BUSINESS_SESSION_KEY
-from loyalty.models import Program
+from loyalty.models import Device, Program
 from loyalty.permissions import panel_view
 from loyalty.services.onboarding import TEMPLATES, apply_rule_template, set_up_business, sign_up
 from loyalty.tenancy import scoped
-from terminal.models import Device
 
 KEY_SESSION = "onboarding_device_key"
 BACKEND = "django.contrib.auth.backends.ModelBackend"

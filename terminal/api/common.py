@@ -10,7 +10,7 @@ from rest_framework import permissions
 from customers.services import get_or_register_by_phone
 from loyalty.checks.context import resolve_customer
 from loyalty.errors import NotFound
-from terminal.models import Device
+from loyalty.models import Device
 
 
 class IsTerminal(permissions.BasePermission):

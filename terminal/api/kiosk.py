@@ -27,13 +27,12 @@ from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger, otp
 from customers import services as customer_services
-from customers.models import Enrolment
+from customers.models import CustomerSession, Enrolment
 from customers.phones import MASK_PUBLIC, mask_phone
 from loyalty import engine
 from loyalty.checks.results import money
 from loyalty.checks.ruleset import load_program_rules
 from loyalty.errors import NotFound, Refused
-from terminal.models import CustomerSession
 
 from . import serializers as s
 from .common import IsKiosk

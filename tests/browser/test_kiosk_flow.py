@@ -11,7 +11,7 @@ from coupons.models import Coupon
 from customers.models import Notification
 from customers.selectors import spendable_points
 from loyalty.models import Rule
-from terminal.services import issue_device
+from loyalty.services.devices import issue_device
 from tests.cashier.shop import make_shop
 from tests.coupons.factories import CouponSeriesFactory
 from tests.factories import RuleFactory

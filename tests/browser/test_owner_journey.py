@@ -20,8 +20,7 @@ from PIL import Image
 from certificates.models import GiftCertificate
 from coupons.models import CouponSeries
 from loyalty.checks import CheckInput, PositionInput, confirm_check
-from loyalty.models import Membership, PointOfSale, Program, Rule, Sale
-from terminal.models import Device
+from loyalty.models import Device, Membership, PointOfSale, Program, Rule, Sale
 
 from .owner_steps import PASSWORD, errors_on, fill, submit, switch_language
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from loyalty.models import Business, PointOfSale, Program, Rule
+from loyalty.models import Business, Device, PointOfSale, Program, Rule
 from loyalty.program_io import export_program, import_program
-from terminal.auth import DeviceTokenAuthentication, hash_key
-from terminal.models import Device
+from loyalty.services.devices import hash_key
+from terminal.auth import DeviceTokenAuthentication
 from tests.program_io.conftest import DEMO_PATH, load_demo
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.test import RequestFactory
 from coupons.models import Coupon, CouponEvent
 from customers.models import Account, Customer, Enrolment, LedgerEntry
 from loyalty.demo.seed import CUSTOMERS, DEVICES, SALES
-from loyalty.models import Business, Membership, Rule, Sale
-from terminal.auth import DeviceTokenAuthentication, hash_key
-from terminal.models import Device
+from loyalty.models import Business, Device, Membership, Rule, Sale
+from loyalty.services.devices import hash_key
+from terminal.auth import DeviceTokenAuthentication
 from tests.program_io.conftest import tenant_counts
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 
 from customers.models import LedgerEntry
-from loyalty.models import Business, Sale
-from terminal.models import IdempotencyRecord
+from loyalty.models import Business, IdempotencyRecord, Sale
 
 from .conftest import POSITIONS, Load, check_body, confirm_once, srv
 

@@ -21,6 +21,7 @@ from coupons.models import Coupon, CouponEvent, CouponSeries
 from customers.models import AccountType, Customer, CustomerCategory, Enrolment
 from loyalty.models import (
     Brand,
+    Device,
     Goods,
     GoodsCategory,
     Membership,
@@ -30,7 +31,6 @@ from loyalty.models import (
     Sale,
     SaleRule,
 )
-from terminal.models import Device
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from customers.ledger import adjust, get_account
 from loyalty.models import Membership
+from loyalty.services.devices import issue_device
 from loyalty.views.base import PanelListView
-from terminal.services import issue_device
 from tests.factories import (
     AccountTypeFactory,
     BrandFactory,

@@ -7,9 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from loyalty.models import Membership
-from terminal.auth import hash_key
-from terminal.models import Device
+from loyalty.models import Device, Membership
+from loyalty.services.devices import hash_key
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from coupons.models import CodeJob, Coupon, CouponSeries, PromotionChannel
 from customers.ledger import adjust, get_account
 from loyalty.models import Business, Invitation, Membership, Sale
 from loyalty.models.base import TenantModel
-from terminal.services import issue_device
+from loyalty.services.devices import issue_device
 from tests.factories import (
     AccountTypeFactory,
     BrandFactory,

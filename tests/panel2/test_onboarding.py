@@ -8,10 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from coupons.models import CouponSeries
-from loyalty.models import Brand, Business, Membership, PointOfSale, Program, Rule
+from loyalty.models import Brand, Business, Device, Membership, PointOfSale, Program, Rule
 from loyalty.rules_validation import rule_errors
-from terminal.auth import hash_key
-from terminal.models import Device
+from loyalty.services.devices import hash_key
 from tests.factories import CustomerCategoryFactory
 
 pytestmark = pytest.mark.django_db

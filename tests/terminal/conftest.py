@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from loyalty.checks.ruleset import clear_cache
-from terminal.services import issue_device
+from loyalty.services.devices import issue_device
 from tests.factories import (
     CustomerCategoryFactory,
     PointOfSaleFactory,

@@ -164,7 +164,7 @@ def test_the_stored_answers_are_compressed_with_lz4_where_the_server_has_it():
 
 
 def test_a_key_stored_before_the_sale_link_replays_its_copied_answer(till):
-    from terminal.models import IdempotencyRecord
+    from loyalty.models import IdempotencyRecord
 
     body = {"positions": [item(LATTE)]}
     answer = {"sale": {"id": 12345}, "money_to_pay": "1.00"}

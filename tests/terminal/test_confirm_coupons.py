@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coupons import codes as coupon_codes
 from coupons.models import Coupon, CouponEvent, CouponSeries
-from loyalty.models import Sale
-from terminal.models import IdempotencyRecord
+from loyalty.models import IdempotencyRecord, Sale
 
 from .conftest import LATTE, item
 

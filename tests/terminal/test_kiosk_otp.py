@@ -11,11 +11,10 @@ from rest_framework.test import APIClient
 
 from certificates.models import Activation
 from coupons.models import Coupon
-from customers.models import Customer, Notification
+from customers.models import Customer, CustomerSession, Notification
 from customers.selectors import spendable_points
 from loyalty.models import Rule
-from terminal.models import CustomerSession
-from terminal.services import issue_device
+from loyalty.services.devices import issue_device
 from tests.cashier.shop import make_shop
 from tests.coupons.factories import CouponSeriesFactory
 from tests.factories import CustomerFactory, RuleFactory

@@ -2,10 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from loyalty.models import Business, PointOfSale
+from loyalty.models import Business, Device, PointOfSale
+from loyalty.services.devices import issue_device
 from loyalty.tenancy import scoped
-from terminal.models import Device
-from terminal.services import issue_device
 
 
 class Command(BaseCommand):

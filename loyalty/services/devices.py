@@ -1,18 +1,30 @@
-"""Device keys: created here (panel and `issue_device_token`), shown once, stored hashed."""
+"""Device keys: created here (panel, onboarding and `issue_device_token`), shown once,
+stored hashed. terminal.auth looks a request's key up by the same hash."""
+
+import hashlib
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from .auth import KEY_PREFIX_LEN, hash_key, new_device_key
-from .models import Device
+from loyalty.errors import ValidationFailed
+from loyalty.models import Device
+
+KEY_PREFIX_LEN = 8
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_device_key() -> str:
+    return secrets.token_urlsafe(32)
 
 
 @transaction.atomic
 def issue_device(*, point_of_sale, kind: str = Device.TERMINAL, name: str = "") -> tuple:
     """Create a device of `point_of_sale`; returns (device, key). The key is never stored."""
     if kind not in dict(Device.KINDS):
-        from loyalty.errors import ValidationFailed
-
         raise ValidationFailed(f"Unknown device kind {kind!r}.", field="kind")
     key = new_device_key()
     device = Device.objects.create(

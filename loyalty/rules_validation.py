@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from customers.models import AccountType
+from loyalty import engine
+from loyalty.engine.actions import CREDIT, ISSUE
 from loyalty.models import Rule
 
 BUILT_IN_ACCOUNTS = ("bonus", "special")
@@ -121,10 +123,12 @@ def rule_error_details(*, program, data: dict) -> list[tuple[str, str]]:
     elif mode == Rule.Mode.KIOSK and known_action and action != Rule.Action.ISSUE_COUPON_CHECK:
         c.add("mode", _("A kiosk offer must use the action “issue coupons for the check”."))
 
-    is_goods = action in Rule.GOODS_ACTIONS
-    is_issue = action in Rule.ISSUE_ACTIONS
-    is_credit = action in Rule.CREDIT_ACTIONS
-    is_percent = action in Rule.PERCENT_ACTIONS
+    # What the action is, from the engine's registry (an unknown action is none of these).
+    spec = engine.ACTIONS_BY_NAME.get(action)
+    is_goods = spec is not None and spec.on_goods
+    is_issue = spec is not None and spec.kind == ISSUE
+    is_credit = spec is not None and spec.kind == CREDIT
+    is_percent = spec is not None and spec.percent
 
     for name, choices in (
         ("applies_to_sales", Rule.AppliesTo.values),
@@ -145,7 +149,7 @@ def rule_error_details(*, program, data: dict) -> list[tuple[str, str]]:
         number = c.number("value", value, places=2, maximum=MAX_AMOUNT)
         if number is not None and known_action:
             _check_action_value(c, "value", number, is_percent=is_percent, is_issue=is_issue)
-    elif not thresholds and known_action and not is_issue:
+    elif not thresholds and known_action and spec.needs_value:
         c.add("value", _("Enter a value, or add thresholds."))
 
     _check_depends_on(

@@ -14,16 +14,6 @@ from django.db import connection
 from loyalty import engine
 from loyalty.models import Sale, SalePosition
 
-GOODS_ACTIONS = frozenset(
-    {
-        "discount_goods_percent",
-        "discount_goods_amount",
-        "special_price",
-        "credit_goods_percent",
-        "credit_goods_amount",
-        "issue_coupon_goods",
-    }
-)
 CENT, MILLI = Decimal("0.01"), Decimal("0.001")
 
 
@@ -38,7 +28,7 @@ def _rule_condition(rule, at, timezone) -> tuple[str, list]:
     if start is not None:
         conditions.append("s.time >= %s")
         params.append(connection.ops.adapt_datetimefield_value(start))
-    if rule.action in GOODS_ACTIONS:
+    if rule.action in engine.GOODS_ACTIONS:  # goods filters narrow what it measures
         include = []
         for column, values in (("category", rule.include_categories), ("code", rule.include_goods)):
             if values:

@@ -9,7 +9,16 @@ decisions taken where it is silent. Typical use::
     result = evaluate(ruleset, check, ProgramSettings(...))
 """
 
-from .actions import ACTIONS, CREDIT_ACTIONS, GOODS_ACTIONS, ISSUE_ACTIONS, PERCENT_ACTIONS
+from .actions import (
+    ACTIONS,
+    CREDIT_ACTIONS,
+    DISCOUNT_ACTIONS,
+    GOODS_ACTIONS,
+    ISSUE_ACTIONS,
+    PERCENT_ACTIONS,
+)
+from .actions import BY_NAME as ACTIONS_BY_NAME
+from .actions import REGISTRY as ACTION_REGISTRY
 from .errors import REASON_MESSAGES, EngineError, Reason
 from .evaluate import evaluate
 from .filters import Moment, schedule_matches
@@ -45,7 +54,10 @@ from .validation import MODES, validate_rule
 
 __all__ = [
     "ACTIONS",
+    "ACTIONS_BY_NAME",
+    "ACTION_REGISTRY",
     "CREDIT_ACTIONS",
+    "DISCOUNT_ACTIONS",
     "GOODS_ACTIONS",
     "ISSUE_ACTIONS",
     "MODES",

@@ -15,59 +15,10 @@ thousandths for quantities), mutates the effective line amounts for discounts, a
 matched unit is covered, else the covered thousandths of each matched line (max_quantity).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from .money import distribute_cents, div_half_up
-
-DISCOUNT_GOODS_PERCENT = "discount_goods_percent"
-DISCOUNT_GOODS_AMOUNT = "discount_goods_amount"
-SPECIAL_PRICE = "special_price"
-DISCOUNT_CHECK_PERCENT = "discount_check_percent"
-DISCOUNT_CHECK_AMOUNT = "discount_check_amount"
-CREDIT_GOODS_PERCENT = "credit_goods_percent"
-CREDIT_GOODS_AMOUNT = "credit_goods_amount"
-CREDIT_CHECK_PERCENT = "credit_check_percent"
-CREDIT_CHECK_AMOUNT = "credit_check_amount"
-ISSUE_COUPON_GOODS = "issue_coupon_goods"
-ISSUE_COUPON_CHECK = "issue_coupon_check"
-
-ACTIONS = (
-    DISCOUNT_GOODS_PERCENT,
-    DISCOUNT_GOODS_AMOUNT,
-    SPECIAL_PRICE,
-    DISCOUNT_CHECK_PERCENT,
-    DISCOUNT_CHECK_AMOUNT,
-    CREDIT_GOODS_PERCENT,
-    CREDIT_GOODS_AMOUNT,
-    CREDIT_CHECK_PERCENT,
-    CREDIT_CHECK_AMOUNT,
-    ISSUE_COUPON_GOODS,
-    ISSUE_COUPON_CHECK,
-)
-GOODS_ACTIONS = frozenset(
-    (
-        DISCOUNT_GOODS_PERCENT,
-        DISCOUNT_GOODS_AMOUNT,
-        SPECIAL_PRICE,
-        CREDIT_GOODS_PERCENT,
-        CREDIT_GOODS_AMOUNT,
-        ISSUE_COUPON_GOODS,
-    )
-)
-PERCENT_ACTIONS = frozenset(
-    (DISCOUNT_GOODS_PERCENT, DISCOUNT_CHECK_PERCENT, CREDIT_GOODS_PERCENT, CREDIT_CHECK_PERCENT)
-)
-CREDIT_ACTIONS = frozenset(
-    (CREDIT_GOODS_PERCENT, CREDIT_GOODS_AMOUNT, CREDIT_CHECK_PERCENT, CREDIT_CHECK_AMOUNT)
-)
-ISSUE_ACTIONS = frozenset((ISSUE_COUPON_GOODS, ISSUE_COUPON_CHECK))
-DISCOUNT_ACTIONS = frozenset(
-    (
-        DISCOUNT_GOODS_PERCENT,
-        DISCOUNT_GOODS_AMOUNT,
-        SPECIAL_PRICE,
-        DISCOUNT_CHECK_PERCENT,
-        DISCOUNT_CHECK_AMOUNT,
-    )
-)
 
 
 class State:
@@ -212,22 +163,139 @@ def issue_coupon_check(state, idx, cover, value):
     return 0, 0, value
 
 
-APPLY = {
-    DISCOUNT_GOODS_PERCENT: discount_goods_percent,
-    DISCOUNT_GOODS_AMOUNT: discount_goods_amount,
-    SPECIAL_PRICE: special_price,
-    DISCOUNT_CHECK_PERCENT: discount_check_percent,
-    DISCOUNT_CHECK_AMOUNT: discount_check_amount,
-    CREDIT_GOODS_PERCENT: credit_goods_percent,
-    CREDIT_GOODS_AMOUNT: credit_goods_amount,
-    CREDIT_CHECK_PERCENT: credit_check_percent,
-    CREDIT_CHECK_AMOUNT: credit_check_amount,
-    ISSUE_COUPON_GOODS: issue_coupon_goods_per_check,  # per item: see apply_function()
-    ISSUE_COUPON_CHECK: issue_coupon_check,
-}
+# -- the registry --------------------------------------------------------------------------
+#
+# Each action once, with what it is: the model's choices, the action sets of the engine, the
+# checks of a rule and of a program document, and the panel's rule form are derived from it.
+# Adding an action: a line here, its function above, its panel fields, the program format.
+
+DISCOUNT, CREDIT, ISSUE = "discount", "credit", "issue"
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for makemessages; the panel translates it (Rule.Action's labels)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    kind: str  # DISCOUNT, CREDIT or ISSUE: what the rule gives
+    on_goods: bool  # it works on the matched goods (goods filters apply), else on the check
+    percent: bool  # its value is a percentage, at most 100
+    apply: Callable
+    apply_per_item: Callable | None = None  # issue actions with coupons per unit
+
+    @property
+    def needs_value(self) -> bool:
+        """A value or thresholds; an issue action without one issues one coupon."""
+        return self.kind != ISSUE
+
+
+REGISTRY = (
+    Action(
+        "discount_goods_percent",
+        gettext_noop("Discount on goods, %"),
+        DISCOUNT,
+        on_goods=True,
+        percent=True,
+        apply=discount_goods_percent,
+    ),
+    Action(
+        "discount_goods_amount",
+        gettext_noop("Discount on goods, amount per unit"),
+        DISCOUNT,
+        on_goods=True,
+        percent=False,
+        apply=discount_goods_amount,
+    ),
+    Action(
+        "special_price",
+        gettext_noop("Special price"),
+        DISCOUNT,
+        on_goods=True,
+        percent=False,
+        apply=special_price,
+    ),
+    Action(
+        "discount_check_percent",
+        gettext_noop("Discount on the check, %"),
+        DISCOUNT,
+        on_goods=False,
+        percent=True,
+        apply=discount_check_percent,
+    ),
+    Action(
+        "discount_check_amount",
+        gettext_noop("Discount on the check, amount"),
+        DISCOUNT,
+        on_goods=False,
+        percent=False,
+        apply=discount_check_amount,
+    ),
+    Action(
+        "credit_goods_percent",
+        gettext_noop("Points for goods, %"),
+        CREDIT,
+        on_goods=True,
+        percent=True,
+        apply=credit_goods_percent,
+    ),
+    Action(
+        "credit_goods_amount",
+        gettext_noop("Points for goods, per unit"),
+        CREDIT,
+        on_goods=True,
+        percent=False,
+        apply=credit_goods_amount,
+    ),
+    Action(
+        "credit_check_percent",
+        gettext_noop("Points for the check, %"),
+        CREDIT,
+        on_goods=False,
+        percent=True,
+        apply=credit_check_percent,
+    ),
+    Action(
+        "credit_check_amount",
+        gettext_noop("Points for the check, fixed"),
+        CREDIT,
+        on_goods=False,
+        percent=False,
+        apply=credit_check_amount,
+    ),
+    Action(
+        "issue_coupon_goods",
+        gettext_noop("Issue coupons for goods"),
+        ISSUE,
+        on_goods=True,
+        percent=False,
+        apply=issue_coupon_goods_per_check,
+        apply_per_item=issue_coupon_goods_per_item,
+    ),
+    Action(
+        "issue_coupon_check",
+        gettext_noop("Issue coupons for the check"),
+        ISSUE,
+        on_goods=False,
+        percent=False,
+        apply=issue_coupon_check,
+    ),
+)
+BY_NAME = {action.name: action for action in REGISTRY}
+
+ACTIONS = tuple(BY_NAME)
+GOODS_ACTIONS = frozenset(a.name for a in REGISTRY if a.on_goods)
+PERCENT_ACTIONS = frozenset(a.name for a in REGISTRY if a.percent)
+DISCOUNT_ACTIONS = frozenset(a.name for a in REGISTRY if a.kind == DISCOUNT)
+CREDIT_ACTIONS = frozenset(a.name for a in REGISTRY if a.kind == CREDIT)
+ISSUE_ACTIONS = frozenset(a.name for a in REGISTRY if a.kind == ISSUE)
 
 
 def apply_function(action: str, per_item: bool = False):
-    if action == ISSUE_COUPON_GOODS and per_item:
-        return issue_coupon_goods_per_item
-    return APPLY[action]
+    spec = BY_NAME[action]
+    if per_item and spec.apply_per_item is not None:
+        return spec.apply_per_item
+    return spec.apply

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from loyalty import engine
+
 from .base import TenantModel
 from .tenants import key_validator
 
@@ -15,46 +17,14 @@ class Rule(TenantModel):
         COUPON = "coupon", _("Coupon reward")
         KIOSK = "kiosk", _("Kiosk offer")
 
-    class Action(models.TextChoices):
-        DISCOUNT_GOODS_PERCENT = "discount_goods_percent", _("Discount on goods, %")
-        DISCOUNT_GOODS_AMOUNT = "discount_goods_amount", _("Discount on goods, amount per unit")
-        SPECIAL_PRICE = "special_price", _("Special price")
-        DISCOUNT_CHECK_PERCENT = "discount_check_percent", _("Discount on the check, %")
-        DISCOUNT_CHECK_AMOUNT = "discount_check_amount", _("Discount on the check, amount")
-        CREDIT_GOODS_PERCENT = "credit_goods_percent", _("Points for goods, %")
-        CREDIT_GOODS_AMOUNT = "credit_goods_amount", _("Points for goods, per unit")
-        CREDIT_CHECK_PERCENT = "credit_check_percent", _("Points for the check, %")
-        CREDIT_CHECK_AMOUNT = "credit_check_amount", _("Points for the check, fixed")
-        ISSUE_COUPON_GOODS = "issue_coupon_goods", _("Issue coupons for goods")
-        ISSUE_COUPON_CHECK = "issue_coupon_check", _("Issue coupons for the check")
-
-    GOODS_ACTIONS = frozenset(
-        {
-            "discount_goods_percent",
-            "discount_goods_amount",
-            "special_price",
-            "credit_goods_percent",
-            "credit_goods_amount",
-            "issue_coupon_goods",
-        }
+    # The actions and what they are come from the engine's registry (loyalty.engine.actions).
+    Action = models.TextChoices(
+        "Action", [(a.name.upper(), (a.name, _(a.label))) for a in engine.ACTION_REGISTRY]
     )
-    CREDIT_ACTIONS = frozenset(
-        {
-            "credit_goods_percent",
-            "credit_goods_amount",
-            "credit_check_percent",
-            "credit_check_amount",
-        }
-    )
-    ISSUE_ACTIONS = frozenset({"issue_coupon_goods", "issue_coupon_check"})
-    PERCENT_ACTIONS = frozenset(
-        {
-            "discount_goods_percent",
-            "discount_check_percent",
-            "credit_goods_percent",
-            "credit_check_percent",
-        }
-    )
+    GOODS_ACTIONS = engine.GOODS_ACTIONS
+    CREDIT_ACTIONS = engine.CREDIT_ACTIONS
+    ISSUE_ACTIONS = engine.ISSUE_ACTIONS
+    PERCENT_ACTIONS = engine.PERCENT_ACTIONS
 
     class Measure(models.TextChoices):
         AMOUNT = "amount", _("Amount")

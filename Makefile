@@ -7,21 +7,25 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 RUFF := $(VENV)/bin/ruff
-# Development settings for everything `make run` does (SQLite unless DATABASE_URL is set).
+# Development settings for everything `make run` does.
 DEV_ENV := DEBUG=1
+# Targets that touch the database run through it: DATABASE_URL when set, else the local
+# PostgreSQL in var/pg, started for the command (and stopped after it, unless it was running).
+WITH_DB := scripts/local_pg.sh
 
-.PHONY: help install run migrate messages compilemessages static seed test test-sqlite \
-	lint fmt bench bench-history clean check-ledger restore-drill
+.PHONY: help install run serve migrate messages compilemessages static seed test \
+	lint fmt bench bench-history clean check-ledger restore-drill db-stop
 
 help:
-	@echo "make run          install if needed, migrate, seed the demo, serve on 127.0.0.1:8000"
+	@echo "make run          install if needed, start the local PostgreSQL (var/pg) unless"
+	@echo "                  DATABASE_URL is set, migrate, seed the demo, serve on 127.0.0.1:8000"
 	@echo "make test         lint, then the whole suite on a throwaway PostgreSQL 15"
-	@echo "make test-sqlite  the suite on SQLite (fast; PostgreSQL-only tests are skipped)"
+	@echo "make db-stop      stop the local PostgreSQL if something left it running"
 	@echo "make lint | fmt   ruff check and format check | ruff fix and format"
 	@echo "make messages     update locale/uk .po files; make compilemessages builds .mo"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make bench-history  P7: the check path with 1M customers and 5M sales (20 min)"
-	@echo "make clean        remove caches, collected static files and the dev database"
+	@echo "make clean        remove caches and collected static files (var/pg, the dev database, stays)"
 
 # Reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml scripts/setup_env.sh
@@ -29,12 +33,16 @@ $(STAMP): pyproject.toml scripts/setup_env.sh
 
 install: $(STAMP)
 
-run: $(STAMP) migrate compilemessages static seed
-	scripts/run_server.sh
+# One local PostgreSQL for the whole run: started here, stopped when the server stops.
+run: $(STAMP) compilemessages static
+	$(WITH_DB) $(MAKE) --no-print-directory migrate seed serve
+
+serve: $(STAMP)
+	$(WITH_DB) scripts/run_server.sh
 
 migrate: $(STAMP)
 	@mkdir -p var
-	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(WITH_DB) $(MANAGE) migrate --noinput
 
 # compilemessages needs gettext's msgfmt: installed with apt-get as root, else skipped.
 compilemessages: $(STAMP)
@@ -56,7 +64,7 @@ static: $(STAMP)
 
 seed: $(STAMP)
 	@if $(DEV_ENV) $(MANAGE) help seed_demo >/dev/null 2>&1; then \
-		$(DEV_ENV) $(MANAGE) seed_demo; \
+		$(DEV_ENV) $(WITH_DB) $(MANAGE) seed_demo; \
 	else \
 		echo "WARNING: the seed_demo command does not exist yet; no demo data" >&2; \
 	fi
@@ -69,14 +77,11 @@ messages: $(STAMP)
 test: $(STAMP) lint
 	@# Every model change ships with its migration.
 	@mkdir -p var
-	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run --verbosity 0
+	$(DEV_ENV) scripts/pg_test.sh $(MANAGE) makemigrations --check --dry-run --verbosity 0
 	@if grep -rqs --include='*.py' -E 'mark\.browser|pytestmark.*browser' tests; then \
 		scripts/ensure_chromium.sh; \
 	fi
 	scripts/pg_test.sh scripts/run_tests.sh
-
-test-sqlite: $(STAMP)
-	scripts/run_tests.sh
 
 lint: $(STAMP)
 	$(RUFF) check .
@@ -90,14 +95,17 @@ bench: $(STAMP)
 	scripts/pg_test.sh scripts/run_benches.sh
 
 check-ledger: $(STAMP)
-	$(DEV_ENV) $(MANAGE) check_ledger
+	$(DEV_ENV) $(WITH_DB) $(MANAGE) check_ledger
+
+db-stop:
+	scripts/local_pg.sh stop
 
 # Backup restore drill on a throwaway PostgreSQL: dump, restore, migrate --check, ledger, row counts.
 restore-drill: $(STAMP)
 	scripts/restore_drill.sh
 
 clean:
-	rm -rf .pytest_cache .ruff_cache .hypothesis var/static var/test-media var/perkline.sqlite3*
+	rm -rf .pytest_cache .ruff_cache .hypothesis var/static var/test-media
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 # R5 fault tests (tests/faults) on a throwaway PostgreSQL: workers killed, database restarted.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serves the app on http://127.0.0.1:8000 with a django-q2 cluster beside it; stopping
-# the server (Ctrl-C) stops the cluster too.
+# the server (Ctrl-C) stops the cluster too. `make run` runs it through scripts/local_pg.sh,
+# which gives it DATABASE_URL and stops the local PostgreSQL after it.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

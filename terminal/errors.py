@@ -19,7 +19,7 @@ def error_response(code, message, field=None, status_code=400, headers=None, **e
     return Response(body, status=status_code, headers=headers)
 
 
-def _first_error(detail, path=""):
+def first_error(detail, path=""):
     """The first (json path, message) in DRF's nested validation detail.
 
     DRF reports list items as dicts keyed by index: {"positions": {0: {"quantity": [...]}}}.
@@ -32,12 +32,12 @@ def _first_error(detail, path=""):
                 sub_path = path
             else:
                 sub_path = f"{path}.{key}" if path else str(key)
-            return _first_error(value, sub_path)
+            return first_error(value, sub_path)
     if isinstance(detail, list):
         for i, value in enumerate(detail):
             if isinstance(value, (dict, list)):
                 if value:
-                    return _first_error(value, f"{path}[{i}]")
+                    return first_error(value, f"{path}[{i}]")
                 continue
             return path or None, str(value)
     return path or None, str(detail)
@@ -54,7 +54,7 @@ def exception_handler(exc, context):
         # A body above DATA_UPLOAD_MAX_MEMORY_SIZE (R18), as core.middleware answers it.
         return error_response("request_too_large", "The request body is too large.", None, 413)
     if isinstance(exc, exceptions.ValidationError):
-        field, message = _first_error(exc.detail)
+        field, message = first_error(exc.detail)
         return error_response("validation_error", message, field, 400)
     if isinstance(exc, Throttled):
         return error_response(

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 # A check may present at most this many coupon codes (quality.md R13): more is a guess.
 MAX_COUPONS = 10
+MAX_POSITIONS = 500
+MAX_MANUAL_RULES = 50
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from loyalty.checks import CheckInput, PositionInput
-from loyalty.checks.inputs import MAX_COUPONS
+from loyalty.checks.inputs import MAX_COUPONS, MAX_MANUAL_RULES, MAX_POSITIONS
 
 from .serializers import CheckRequestSerializer
 
@@ -51,11 +51,11 @@ def _read(data) -> CheckInput:
     if type(data) is not dict:
         raise _Fallback
     positions = data.get("positions")
-    if type(positions) is not list or not 0 < len(positions) <= 500:
+    if type(positions) is not list or not 0 < len(positions) <= MAX_POSITIONS:
         raise _Fallback
     manual_rules = data.get("manual_rules", [])
     coupons = data.get("coupons", [])
-    if type(manual_rules) is not list or len(manual_rules) > 50:
+    if type(manual_rules) is not list or len(manual_rules) > MAX_MANUAL_RULES:
         raise _Fallback
     if type(coupons) is not list or len(coupons) > MAX_COUPONS:
         raise _Fallback

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from loyalty.checks import CheckInput, PositionInput
-from loyalty.checks.inputs import MAX_COUPONS
+from loyalty.checks.inputs import MAX_COUPONS, MAX_MANUAL_RULES, MAX_POSITIONS
 
 
 class CustomerRefSerializer(serializers.Serializer):
@@ -32,10 +32,16 @@ class PositionSerializer(serializers.Serializer):
 
 
 class CheckRequestSerializer(serializers.Serializer):
+    """A check (terminal-api.md "Check request"); the cashier page's checks share every
+    field but the goods (CashierCheckSerializer)."""
+
     customer = CustomerRefSerializer(required=False, allow_null=True, default=None)
-    positions = PositionSerializer(many=True, allow_empty=False, max_length=500)
+    positions = PositionSerializer(many=True, allow_empty=False, max_length=MAX_POSITIONS)
     manual_rules = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=MAX_MANUAL_RULES,
     )
     coupons = serializers.ListField(
         child=serializers.CharField(max_length=80),
@@ -55,11 +61,11 @@ class CheckRequestSerializer(serializers.Serializer):
     )
     time = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
-    def to_check(self) -> CheckInput:
+    def to_check(self, positions: tuple[PositionInput, ...] | None = None) -> CheckInput:
+        """The CheckInput of the valid body; `positions` when the goods came otherwise."""
         data = self.validated_data
-        return CheckInput(
-            customer=dict(data["customer"]) if data.get("customer") else None,
-            positions=tuple(
+        if positions is None:
+            positions = tuple(
                 PositionInput(
                     code=p["code"],
                     title=p.get("title") or "",
@@ -68,13 +74,26 @@ class CheckRequestSerializer(serializers.Serializer):
                     quantity=p["quantity"],
                 )
                 for p in data["positions"]
-            ),
+            )
+        return CheckInput(
+            customer=dict(data["customer"]) if data.get("customer") else None,
+            positions=positions,
             manual_rules=tuple(data.get("manual_rules") or ()),
             coupons=tuple(data.get("coupons") or ()),
             pay_with_points=data.get("pay_with_points") or Decimal("0.00"),
             external_id=data.get("external_id") or "",
             time=data.get("time"),
         )
+
+
+class CashierCheckSerializer(CheckRequestSerializer):
+    """The cashier page's check without its goods: the page sends catalogue codes and
+    quantities (terminal.views.checkpad prices them). A till checks out at its own moment,
+    and the page keeps no external id."""
+
+    positions = None
+    external_id = None
+    time = None
 
 
 class CustomerBodySerializer(serializers.Serializer):

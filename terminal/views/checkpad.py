@@ -1,7 +1,9 @@
 """The cashier's check as the page sends it, turned into the services' CheckInput.
 
 The page sends goods codes and quantities only: prices, titles and categories come from the
-business's catalogue, so a cashier cannot change a price by editing the request.
+business's catalogue, so a cashier cannot change a price by editing the request. Every other
+field (customer, manual rules, coupons, points) is read by the API's own serializer, so its
+limits and messages are the API's.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -10,13 +12,15 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from loyalty.checks import CheckInput, PositionInput
-from loyalty.checks.inputs import MAX_COUPONS
+from loyalty.checks.inputs import MAX_POSITIONS
 from loyalty.checks.ruleset import load_program_rules
 from loyalty.errors import ValidationFailed
 from loyalty.models import Goods
 from loyalty.tenancy import scoped
 
-MAX_LINES = 500
+from ..api.serializers import CashierCheckSerializer
+from ..errors import first_error
+
 MAX_QUANTITY = Decimal("99999")
 SEARCH_LIMIT = 20
 
@@ -73,23 +77,16 @@ def _decimal(value, field, *, places):
     return number
 
 
-def _int_list(values, field) -> tuple[int, ...]:
-    if not isinstance(values, list):
-        raise ValidationFailed(_("Expected a list."), field=field)
-    try:
-        return tuple(int(v) for v in values)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(_("Expected a list of numbers."), field=field) from exc
-
-
 def check_input(*, business, data: dict) -> tuple[CheckInput, list[dict]]:
     """(CheckInput, lines with titles for display) from the page's JSON; ValidationFailed
     names the field of the first problem."""
     lines = data.get("lines") or []
     if not isinstance(lines, list) or not lines:
         raise ValidationFailed(_("Add at least one item."), field="lines")
-    if len(lines) > MAX_LINES:
-        raise ValidationFailed(_("A check holds at most 500 lines."), field="lines")
+    if len(lines) > MAX_POSITIONS:
+        raise ValidationFailed(
+            _("A check holds at most %(n)d lines.") % {"n": MAX_POSITIONS}, field="lines"
+        )
     codes = {str(line.get("code", "")) for line in lines if isinstance(line, dict)}
     catalogue = {
         g.code: g
@@ -121,28 +118,26 @@ def check_input(*, business, data: dict) -> tuple[CheckInput, list[dict]]:
             )
         )
         shown.append({**item, "quantity": f"{quantity.normalize():f}"})
-    points = _decimal(data.get("pay_with_points") or "0", "pay_with_points", places=2)
-    if points < 0:
-        raise ValidationFailed(_("Points cannot be negative."), field="pay_with_points")
-    coupons = data.get("coupons") or []
-    if not isinstance(coupons, list) or not all(isinstance(c, str) for c in coupons):
-        raise ValidationFailed(_("Expected a list of codes."), field="coupons")
-    if len(coupons) > MAX_COUPONS:
-        raise ValidationFailed(
-            _("At most %(count)s coupons on one check.") % {"count": MAX_COUPONS}, field="coupons"
-        )
+    serializer = CashierCheckSerializer(data=_shared_fields(data))
+    if not serializer.is_valid():
+        field, message = first_error(serializer.errors)
+        if field and field.startswith("customer"):
+            field = "customer_id"  # the page names its customer by id only
+        raise ValidationFailed(message, field=field)
+    return serializer.to_check(positions=tuple(positions)), shown
+
+
+def _shared_fields(data: dict) -> dict:
+    """The page's fields as the API names them. The page sends the customer's id alone,
+    blank coupon inputs, and points as typed (a decimal comma, or nothing)."""
     customer_id = data.get("customer_id")
-    customer = None
-    if customer_id not in (None, ""):
-        try:
-            customer = {"id": int(customer_id)}
-        except (TypeError, ValueError) as exc:
-            raise ValidationFailed(_("Unknown customer."), field="customer_id") from exc
-    check = CheckInput(
-        positions=tuple(positions),
-        customer=customer,
-        manual_rules=_int_list(data.get("manual_rules") or [], "manual_rules"),
-        coupons=tuple(c.strip() for c in coupons if c.strip()),
-        pay_with_points=points.quantize(Decimal("0.01")),
-    )
-    return check, shown
+    coupons = data.get("coupons") or []
+    if isinstance(coupons, list):
+        coupons = [c for c in coupons if not (isinstance(c, str) and not c.strip())]
+    points = data.get("pay_with_points") or "0"
+    return {
+        "customer": None if customer_id in (None, "") else {"id": customer_id},
+        "manual_rules": data.get("manual_rules") or [],
+        "coupons": coupons,
+        "pay_with_points": points.replace(",", ".") if isinstance(points, str) else points,
+    }

@@ -1,8 +1,8 @@
 """Screenshots of every panel page at tablet and phone width, for a look before a release.
 
-    .venv/bin/python scripts/screens.py [--lang uk] [--only goods_list,rule_create]
+    scripts/pg_test.sh .venv/bin/python scripts/screens.py [--lang uk] [--only goods_list,...]
 
-Seeds a throwaway SQLite database (var/screens.sqlite3), starts `runserver` on
+Seeds the throwaway PostgreSQL database of scripts/pg_test.sh, starts `runserver` on
 127.0.0.1:8123 with DEBUG=1, logs in with headless Chromium (Debian's /usr/bin/chromium,
 driven by Playwright; never `playwright install`) and saves PNGs under var/screens/.
 """
@@ -13,11 +13,10 @@ from decimal import Decimal
 
 from screenshot_kit import BASE, EMAIL, PASSWORD, logged_in_pages, run, settings_env
 
-DB = BASE / "var" / "screens.sqlite3"
 OUT = BASE / "var" / "screens"
 PORT = 8123
 VIEWPORTS = {"tablet": (1024, 768), "phone": (390, 844)}
-ENV = settings_env(DB)
+ENV = settings_env()
 
 
 def seed():

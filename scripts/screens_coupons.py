@@ -1,8 +1,8 @@
 """Screenshots of the coupon series and gift certificate pages at 1280x800 and 390x844.
 
-    .venv/bin/python scripts/screens_coupons.py [--lang uk] [--only series_detail,...]
+    scripts/pg_test.sh .venv/bin/python scripts/screens_coupons.py [--lang uk] [--only ...]
 
-Seeds a throwaway SQLite database (var/screens-coupons.sqlite3), starts `runserver` on
+Seeds the throwaway PostgreSQL database of scripts/pg_test.sh, starts `runserver` on
 127.0.0.1:8124 with DEBUG=1, logs in with headless Chromium (Debian's /usr/bin/chromium,
 driven by Playwright) and saves PNGs under var/screens/coupons/. Not a test: a look before
 a release (the panel's own scripts/screens.py covers the other pages).
@@ -17,11 +17,10 @@ from decimal import Decimal
 
 from screenshot_kit import BASE, EMAIL, PASSWORD, logged_in_pages, run, settings_env
 
-DB = BASE / "var" / "screens-coupons.sqlite3"
 OUT = BASE / "var" / "screens" / "coupons"
 PORT = 8124
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
-ENV = settings_env(DB, Q_SYNC="1")
+ENV = settings_env(Q_SYNC="1")
 
 
 def logo_png() -> bytes:
@@ -56,8 +55,6 @@ def seed():
     from customers.models import Customer, CustomerCategory, Enrolment
     from loyalty.models import Business, BusinessLogo, Membership, PointOfSale, Program, Rule
 
-    if DB.exists():
-        DB.unlink()
     call_command("migrate", verbosity=0)
     rng = random.Random(7)
     owner = get_user_model().objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)

@@ -1,6 +1,7 @@
 """What the screenshot scripts share (scripts/screens.py for the panel,
-scripts/screens_coupons.py for coupon series and certificates): settings for a throwaway
-SQLite database, a `runserver` for the time of the shots, and a headless Chromium
+scripts/screens_coupons.py for coupon series and certificates): settings for the throwaway
+PostgreSQL database that scripts/pg_test.sh gives them (DATABASE_URL), a `runserver` for the
+time of the shots, and a headless Chromium
 (Debian's /usr/bin/chromium driven by Playwright; never `playwright install`) logged in once
 per viewport.
 """
@@ -26,11 +27,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def settings_env(db: Path, **extra: str) -> dict:
+def settings_env(**extra: str) -> dict:
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit("run through scripts/pg_test.sh: the shots need a throwaway database")
     return {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{db}",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECURE_SSL_REDIRECT": "0",
         **extra,

@@ -3,13 +3,12 @@
 New staff join through an invitation they accept: loyalty/services/invitations.py."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from loyalty.errors import Refused, ValidationFailed
-from loyalty.models import Business, Membership, Program
+from loyalty.models import Business, Membership
 
 
 def _unique_slug(name):
@@ -78,8 +77,3 @@ def revoke_membership(*, membership) -> Membership:
         membership.revoked_at = timezone.now()
         membership.save(update_fields=["revoked_at"])
     return membership
-
-
-def bump_program_version(*, program) -> None:
-    """Compiled rule sets are cached per (program, version): any rule change bumps it."""
-    Program.objects.filter(pk=program.pk).update(version=F("version") + 1)

@@ -21,7 +21,7 @@ from loyalty.errors import ValidationFailed
 from loyalty.models import Brand, PointOfSale, Program, Rule
 from loyalty.rules_validation import rule_errors
 
-from .business import bump_program_version, create_business
+from .business import create_business
 from .devices import issue_device
 
 
@@ -235,5 +235,5 @@ def apply_rule_template(
         )
     else:
         raise ValidationFailed(_("Choose a template."), field="template")
-    bump_program_version(program=program)
+    Program.bump_version(program.pk)
     return rule

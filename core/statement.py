@@ -50,11 +50,8 @@ class Statement:
         self._parts: list[Part] = []
         self._keyed: dict[Hashable, Part] = {}
 
-    def __len__(self) -> int:
-        return len(self._parts)
-
     def add(
-        self, clauses: Callable[[str], Clauses], params: Sequence, *, key: Hashable = None
+        self, clauses: Callable[[str], Clauses], params: Sequence, *, key: Hashable | None = None
     ) -> Part:
         """Adds a part: `clauses(tag)` (cache that function: its SQL is the same for every
         statement) with `params`. With a `key` that an earlier part has, the new part
@@ -72,7 +69,9 @@ class Statement:
 
     def execute(self) -> None:
         """Sends every part in one statement and gives each part its `answer`."""
-        ctes, params, checks = [], [], []
+        ctes: list[str] = []
+        params: list = []
+        checks: list[str] = []
         for part in self._parts:
             ctes += part.clauses.ctes
             params += part.params

@@ -67,3 +67,23 @@ class BusinessModelForm(forms.ModelForm):
                             },
                         )
                 self.add_error(None if target == NON_FIELD_ERRORS else target, message)
+
+
+class NewPasswordForm(forms.Form):
+    """A password typed twice, for anyone who sets their own (sign-up, an invitation)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

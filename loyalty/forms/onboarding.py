@@ -8,26 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import CustomerCategory
 from loyalty.tenancy import scoped
 
+from .base import NewPasswordForm
 from .business import BusinessCreateForm
 
 
-class SignUpForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True}))
-    password = forms.CharField(
-        label=_("Password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+class SignUpForm(NewPasswordForm):
+    field_order = ["email", "password", "password_again"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True}))
 
 
 class SetUpForm(BusinessCreateForm):

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from loyalty.models import Membership, PointOfSale
 from loyalty.tenancy import scoped
 
+from .base import NewPasswordForm
+
 ROLE_HELP = _(
     "Owner: everything. Manager: everything but staff and business settings. "
     "Cashier: only the cashier pages at the chosen points of sale."
@@ -50,26 +52,13 @@ class InviteStaffForm(_PointsOfSaleMixin, forms.Form):
             self.fields["points_of_sale"].initial = [only[0].pk]
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(NewPasswordForm):
     """A new person's own name and password, set on the invitation's page."""
+
+    field_order = ["first_name", "last_name", "password", "password_again"]
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    password = forms.CharField(
-        label=_("Password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data
 
 
 class MembershipForm(_PointsOfSaleMixin, forms.ModelForm):

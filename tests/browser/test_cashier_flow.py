@@ -11,19 +11,25 @@ from tests.cashier.shop import PASSWORD, make_shop
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_cashier_rings_up_confirms_and_cancels(live_server, tablet, shoot):
-    shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
-    coupon = shop.wallet_coupon(shop.customer)
-    page = tablet
-
+def open_till(page, live_server, shoot=None):
+    """The cashier signs in and opens the check page at the point of sale "Center"."""
     page.goto(f"{live_server.url}/login/?next=/terminal/")
     page.fill("input[name=username]", "cashier@example.com")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/terminal/pos/")
-    shoot(page, "cashier-01-choose-pos")
+    if shoot:
+        shoot(page, "cashier-01-choose-pos")
     page.get_by_role("button", name="Center").click()
     page.wait_for_url("**/terminal/check/")
+
+
+def test_cashier_rings_up_confirms_and_cancels(live_server, tablet, shoot):
+    shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
+    coupon = shop.wallet_coupon(shop.customer)
+    page = tablet
+
+    open_till(page, live_server, shoot)
 
     page.fill("#identify-value", "050 111 22 33")
     page.click("#identify button[type=submit]")
@@ -70,13 +76,7 @@ def test_a_failed_search_clears_the_customer_before_the_confirm(live_server, tab
 
     shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
     page = tablet
-    page.goto(f"{live_server.url}/login/?next=/terminal/")
-    page.fill("input[name=username]", "cashier@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/terminal/pos/")
-    page.get_by_role("button", name="Center").click()
-    page.wait_for_url("**/terminal/check/")
+    open_till(page, live_server)
 
     page.fill("#identify-value", "050 111 22 33")
     page.click("#identify button[type=submit]")

@@ -21,7 +21,7 @@ help:
 	@echo "                  DATABASE_URL is set, migrate, seed the demo, serve on 127.0.0.1:8000"
 	@echo "make test         lint, then the whole suite on a throwaway PostgreSQL 15"
 	@echo "make db-stop      stop the local PostgreSQL if something left it running"
-	@echo "make lint | fmt   ruff check and format check | ruff fix and format"
+	@echo "make lint | fmt   ruff and the import contracts | ruff fix and format"
 	@echo "make messages     update locale/uk .po files; make compilemessages builds .mo"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make bench-history  P7: the check path with 1M customers and 5M sales (20 min)"
@@ -83,9 +83,11 @@ test: $(STAMP) lint
 	fi
 	scripts/pg_test.sh scripts/run_tests.sh
 
+# Style, then the import contracts of pyproject.toml (design.md's layers), then types.
 lint: $(STAMP)
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: $(STAMP)
 	$(RUFF) check --fix .

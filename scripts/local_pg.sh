@@ -108,8 +108,17 @@ if ! running; then
     trap 'exit 143' TERM
 fi
 export DATABASE_URL="$URL"
+# The command runs in its own process group, and INT or TERM to this script goes to that
+# whole group: bash runs no trap while a foreground child runs, so a plain `kill` of this
+# script (a service manager, a CI step) used to leave runserver and PostgreSQL running.
 set +e
-"$@"
-rc=$?
+setsid "$@" &
+child=$!
+trap 'kill -TERM -- "-$child" 2>/dev/null' INT TERM
+while :; do
+    wait "$child"
+    rc=$?
+    kill -0 "$child" 2>/dev/null || break  # wait was cut short by a signal: wait again
+done
 set -e
 exit "$rc"

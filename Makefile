@@ -21,7 +21,7 @@ help:
 	@echo "                  DATABASE_URL is set, migrate, seed the demo, serve on 127.0.0.1:8000"
 	@echo "make test         lint, then the whole suite on a throwaway PostgreSQL 15"
 	@echo "make db-stop      stop the local PostgreSQL if something left it running"
-	@echo "make lint | fmt   ruff and the import contracts | ruff fix and format"
+	@echo "make lint | fmt   ruff, import contracts and mypy | ruff fix and format"
 	@echo "make messages     update locale/uk .po files; make compilemessages builds .mo"
 	@echo "make bench        run the benchmarks in bench/"
 	@echo "make bench-history  P7: the check path with 1M customers and 5M sales (20 min)"
@@ -88,6 +88,7 @@ lint: $(STAMP)
 	$(RUFF) check .
 	$(RUFF) format --check .
 	$(VENV)/bin/lint-imports
+	$(DEV_ENV) $(VENV)/bin/mypy
 
 fmt: $(STAMP)
 	$(RUFF) check --fix .
@@ -107,7 +108,7 @@ restore-drill: $(STAMP)
 	scripts/restore_drill.sh
 
 clean:
-	rm -rf .pytest_cache .ruff_cache .hypothesis var/static var/test-media
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis var/static var/test-media
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 # R5 fault tests (tests/faults) on a throwaway PostgreSQL: workers killed, database restarted.

@@ -78,6 +78,7 @@ def get_account(*, customer, program, key: str = Account.BONUS, lock: bool = Fal
     )
     if account is None:  # created by a concurrent transaction meanwhile
         account = _find_account(customer.pk, program.pk, key, lock)
+        assert account is not None  # the conflicting insert has committed
     account._locked = lock
     return account
 
@@ -219,7 +220,7 @@ def _save_credit(
     row.debt -= repay
     row.balance += amount
     own = statement is None
-    if own:
+    if statement is None:
         statement = Statement()
     written = statement.add(_credit_clauses_with_id if own else _credit_clauses, _rows(entry, lot))
     # One part per account, which a later credit to it replaces: one statement must not
@@ -455,7 +456,7 @@ def _take_back_credit(row: Account, entry: LedgerEntry, at) -> LedgerEntry:
     back = max(entry.amount - expired, ZERO)
     reversal = _new_entry(row, -back, Kind.REVERSAL, at, sale_id=entry.sale_id, reverses=entry)
     taken = min(lot.remaining, back) if lot is not None else ZERO
-    if taken:
+    if lot is not None and taken:
         lot.remaining -= taken
         lot.save(update_fields=["remaining"])
         LotUse.objects.create(business_id=row.business_id, entry=reversal, lot=lot, amount=taken)

@@ -127,6 +127,8 @@ class Account(TenantModel):
     """
 
     BONUS, SPECIAL = "bonus", "special"
+    # Not a column: whether ledger.get_account read the row locked.
+    _locked = False
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accounts")
     program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="+")

@@ -39,6 +39,8 @@ class Refused(DomainError):
     """A business refusal (422): coupons, certificates, points, customer required, ..."""
 
     status = 422
+    # How many presented codes do not exist, for the code throttle (set by checks.results).
+    unknown_codes: int | None = None
 
 
 class IdempotencyConflict(DomainError):

@@ -3,6 +3,7 @@
 import json
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -87,20 +88,21 @@ def confirm_check(
     A replay with the same key and body returns the stored answer and writes nothing;
     any refusal raises a DomainError and writes nothing.
     """
-    for attempt in range(3):
+    confirm = partial(
+        _confirm,
+        point_of_sale=point_of_sale,
+        data=data,
+        device=device,
+        staff=staff,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
+    for _attempt in range(2):
         try:
-            return _confirm(
-                point_of_sale=point_of_sale,
-                data=data,
-                device=device,
-                staff=staff,
-                idempotency_key=idempotency_key,
-                request_hash=request_hash,
-            )
+            return confirm()
         except fresh_codes.CodesTaken:
-            # Everything was rolled back: draw the coupon codes again.
-            if attempt == 2:
-                raise
+            pass  # everything was rolled back: draw the coupon codes again
+    return confirm()  # the third attempt's CodesTaken goes to the caller
 
 
 def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_hash) -> Answer:
@@ -156,7 +158,8 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
         # A top-up coupon credits its account after the points move and reads the account
         # from the database first: the points' rows must be written by then.
         deferred_points = not any(
-            p.refusal is None and p.coupon.series.reward_rule_id is None for p in ctx.coupons
+            p.refusal is None and p.coupon is not None and p.coupon.series.reward_rule_id is None
+            for p in ctx.coupons
         )
         _move_points(sale, customer, ctx, result, at, statement if deferred_points else None)
         _redeem_coupons(sale, customer, ctx, device, staff, at)

@@ -4,7 +4,7 @@ Shared by evaluate (reads only) and confirm (which calls it again under row lock
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone as dj_timezone
@@ -19,6 +19,7 @@ from customers.phones import normalize_phone
 from customers.services import normalize_card
 from loyalty import engine
 from loyalty.errors import NotFound, ValidationFailed
+from loyalty.models import Business, PointOfSale, Program
 
 from .history import customer_history
 from .inputs import CheckInput
@@ -38,10 +39,10 @@ class PresentedCoupon:
 
 @dataclass
 class CheckContext:
-    point_of_sale: object
-    program: object
-    business: object
-    at: object
+    point_of_sale: PointOfSale
+    program: Program
+    business: Business
+    at: datetime
     customer: Customer | None
     new_phone: str  # an unknown phone that confirm will register (auto_register)
     compiled: object
@@ -51,7 +52,7 @@ class CheckContext:
     settings: engine.ProgramSettings | None = None
 
 
-def check_time(value):
+def check_time(value: datetime | None) -> datetime:
     now = dj_timezone.now()
     if value is None:
         return now

@@ -57,7 +57,7 @@ def to_engine_rule(rule: Rule, order: int) -> engine.Rule:
             activates_in_days=rule.credit_activates_in_days,
         )
     coupon = None
-    if rule.action in Rule.ISSUE_ACTIONS and rule.coupon_series_id:
+    if rule.action in Rule.ISSUE_ACTIONS and rule.coupon_series is not None:
         coupon = engine.CouponIssueSpec(
             series=rule.coupon_series.key, per=rule.coupon_per, quantity=rule.coupon_quantity
         )

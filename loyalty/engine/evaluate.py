@@ -56,16 +56,16 @@ def _lines(check: Check) -> tuple[list[int], list[int]]:
     qty: list[int] = []
     amounts: list[int] = []
     for i, p in enumerate(check.positions):
-        price = as_decimal(p.price)
-        price = None if price is None else scaled_int(price, 2)
+        given_price = as_decimal(p.price)
+        price = None if given_price is None else scaled_int(given_price, 2)
         if price is None or price < 0:
             raise EngineError(
                 VALIDATION_ERROR,
                 "The price must be a non-negative amount of at most 2 decimal places.",
                 f"positions[{i}].price",
             )
-        units = as_decimal(p.quantity)
-        units = None if units is None else scaled_int(units, 3)
+        given_units = as_decimal(p.quantity)
+        units = None if given_units is None else scaled_int(given_units, 3)
         if units is None or units <= 0:
             raise EngineError(
                 VALIDATION_ERROR,
@@ -98,7 +98,10 @@ def _candidates(ruleset: RuleSet, check: Check, not_applied: list):
     if not check.manual_rule_ids and not check.coupons:
         return [(cr, None) for cr in ruleset.auto]
     compiled = ruleset.compiled
-    entries = [(cr.sort_key, 0, cr, None) for cr in ruleset.auto]
+    # (order, coupon position, rule, the coupon's ref or None for a rule without coupon)
+    entries: list[tuple[tuple[int, int, int], int, CompiledRule, str | None]] = [
+        (cr.sort_key, 0, cr, None) for cr in ruleset.auto
+    ]
     seen: set[int] = set()
     for rule_id in check.manual_rule_ids:
         if rule_id in seen:
@@ -203,19 +206,19 @@ def evaluate(
         else:
             if cr.period_is_check:
                 if cr.measure_amount:
-                    measure = sum([eff[i] for i in idx]) if cr.is_goods else state.total
+                    measure = sum([eff[i] for i in idx]) if idx is not None else state.total
                 else:
                     measure = units if cr.is_goods else total_units
                 value = pick_by_units(thresholds, measure)
             else:
                 figures = None if anonymous else history.get(cr.id)
                 if figures is None:
-                    measure = ZERO
+                    figure = ZERO
                 elif cr.measure_amount:
-                    measure = figures.amount
+                    figure = figures.amount
                 else:
-                    measure = figures.quantity
-                value = pick_by_decimal(thresholds, measure)
+                    figure = figures.quantity
+                value = pick_by_decimal(thresholds, figure)
             if value is None:
                 _report(not_applied, cr, ref, Reason.NO_THRESHOLD)
                 continue

@@ -65,7 +65,7 @@ def distribute_cents(total: int, weights: Sequence[int]) -> list[int]:
 def distribute(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Decimal front of `distribute_cents`: amounts of 2 places in, 2 places out."""
     cents = to_cents(total)
-    weight_cents = [to_cents(w) for w in weights]
-    if cents is None or None in weight_cents:
+    weight_cents = [c for c in map(to_cents, weights) if c is not None]
+    if cents is None or len(weight_cents) != len(weights):
         raise ValueError("distribute() takes amounts of at most 2 decimal places")
     return [from_cents(c) for c in distribute_cents(cents, weight_cents)]

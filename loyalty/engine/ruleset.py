@@ -17,7 +17,7 @@ from .matching import GoodsFilter
 from .money import scaled_int
 from .periods import CHECK
 from .thresholds import compile_thresholds
-from .validation import as_decimal, validate_rule
+from .validation import validate_rule
 
 
 def compile_value(action: str, value: Decimal):
@@ -97,8 +97,8 @@ class CompiledRule:
         self.max_units = None if rule.max_quantity is None else scaled_int(rule.max_quantity, 3)
 
         if rule.value is not None:
-            self.value = compile_value(action, as_decimal(rule.value))
-        elif action in a.ISSUE_ACTIONS:
+            self.value = compile_value(action, Decimal(rule.value))
+        elif action in a.ISSUE_ACTIONS and rule.coupon is not None:
             self.value = rule.coupon.quantity
         else:
             self.value = None
@@ -111,7 +111,7 @@ class CompiledRule:
             self.thresholds = compile_thresholds(
                 depends_on.measure,
                 (
-                    (as_decimal(row.from_), compile_value(action, as_decimal(row.value)))
+                    (Decimal(row.from_), compile_value(action, Decimal(row.value)))
                     for row in depends_on.thresholds
                 ),
             )
@@ -120,15 +120,15 @@ class CompiledRule:
 
         credit = rule.credit
         self.account = credit.account if credit is not None else "bonus"
-        special = credit is not None and credit.account == "special"
+        special = credit if credit is not None and credit.account == "special" else None
         self.activates_in = (
-            timedelta(days=credit.activates_in_days)
-            if special and credit.activates_in_days
+            timedelta(days=special.activates_in_days)
+            if special and special.activates_in_days
             else None
         )
         self.expires_in = (
-            timedelta(days=credit.expires_in_days)
-            if special and credit.expires_in_days is not None
+            timedelta(days=special.expires_in_days)
+            if special and special.expires_in_days is not None
             else None
         )
         self.series = rule.coupon.series if rule.coupon is not None else None

@@ -103,11 +103,8 @@ def validate_rule(rule: Rule) -> None:
             if not is_goods:
                 raise _error(rule, name, "applies to goods actions only")
             _check_units(rule, amount, name)
-    if (
-        rule.min_quantity is not None
-        and rule.max_quantity is not None
-        and as_decimal(rule.max_quantity) < as_decimal(rule.min_quantity)
-    ):
+    low, high = as_decimal(rule.min_quantity), as_decimal(rule.max_quantity)
+    if low is not None and high is not None and high < low:
         raise _error(rule, "max_quantity", "must not be below min_quantity")
 
     if rule.action in CREDIT_ACTIONS and rule.credit is not None:

@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BusinessModelForm
+from core.tenancy import scoped
 from coupons.codes import normalize_code
 from coupons.forms import DATE_WIDGET, CheckedImageField, TextFilesField
 from coupons.imports import IMPORTED_CODE_RE
 from coupons.models import Coupon, CouponSeries
-from loyalty.forms.base import BusinessModelForm
 from loyalty.models import Program
-from loyalty.tenancy import scoped
 
 from .models import CertificateCode, CertificateSeries, GiftCertificate
 

@@ -24,14 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.errors import NotFound, Refused, ValidationFailed
+from core.tenancy import scoped
 from coupons.codes import check_format, generate_codes, normalize_code
 from coupons.imports import ImportReport, check_codes, read_codes, read_text
 from coupons.models import Coupon
 from coupons.services import issue_coupons
 from coupons.validity import business_tz
 from customers.models import Customer
-from loyalty.errors import NotFound, Refused, ValidationFailed
-from loyalty.tenancy import scoped
 
 from .models import Activation, CertificateCode, GiftCertificate
 from .selectors import certificate_stats

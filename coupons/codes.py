@@ -13,7 +13,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper cannot be mistyped into another one.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -20,12 +20,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import DomainError, ValidationFailed
+from core.forms import BusinessModelForm
+from core.tenancy import scoped
 from customers.models import AccountType, Customer, CustomerCategory
 from customers.phones import normalize_phone
-from loyalty.errors import DomainError, ValidationFailed
-from loyalty.forms.base import BusinessModelForm
 from loyalty.models import BusinessLogo, Program, Rule
-from loyalty.tenancy import scoped
 
 from . import series_rules
 from .imports import read_text

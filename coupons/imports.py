@@ -17,8 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ValidationFailed
 from core.tabular import csv_text
-from loyalty.errors import ValidationFailed
 
 from .codes import generate_codes, normalize_code
 from .models import Coupon, CouponSeries

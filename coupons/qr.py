@@ -12,7 +12,7 @@ from PIL import Image
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathImage
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 SIZES = (258, 344, 430, 860, 1280)
 LOGO_SHARE = 0.22  # of the image width, pad included

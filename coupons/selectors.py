@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.tenancy import scoped
 from loyalty.models import Sale
-from loyalty.tenancy import scoped
 
 from .codes import normalize_code
 from .models import Coupon, CouponEvent, CouponSeries

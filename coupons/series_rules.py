@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .codes import check_format
 

@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.errors import DomainError, NotFound, Refused, ValidationFailed
 from customers.models import Customer, LedgerEntry
-from loyalty.errors import DomainError, NotFound, Refused, ValidationFailed
 from loyalty.models import Program
 
 from . import fresh_codes, series_rules

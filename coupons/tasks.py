@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from loyalty.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
 
 from . import imports, services
 from .models import CodeJob

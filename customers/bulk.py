@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from core.errors import Refused, ValidationFailed
+from core.tenancy import scoped
 from coupons.models import CodeJob
 from coupons.tasks import start_job
-from loyalty.errors import Refused, ValidationFailed
-from loyalty.tenancy import scoped
 
 from .models import Customer, CustomerCategory
 from .services import set_category

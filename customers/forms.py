@@ -4,13 +4,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from core.forms import BusinessModelForm
+from core.tenancy import scoped
 from customers.models import AccountType, Customer, CustomerCategory
 from customers.phones import normalize_phone
 from customers.services import new_card_code, normalize_card
-from loyalty.errors import DomainError
-from loyalty.forms.base import BusinessModelForm
 from loyalty.models import Program
-from loyalty.tenancy import scoped
 
 CARD_PATTERN = re.compile(r"^[A-Z0-9]{4,40}$")
 KEY_HELP = _("A short identifier unique in the program: lower-case letters, digits, '-', '_'.")

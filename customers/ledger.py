@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import json_rows, sql_rows
+from core.errors import Refused, ValidationFailed
 from core.statement import Clauses, Statement
-from loyalty.errors import Refused, ValidationFailed
 
 from .models import Account, AccountType, LedgerEntry, Lot, LotUse
 

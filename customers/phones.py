@@ -5,7 +5,7 @@ import functools
 import phonenumbers
 from django.utils.translation import gettext as _
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 def normalize_phone(raw: str, region: str) -> str:

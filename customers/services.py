@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import json_rows, sql_rows
-from loyalty.errors import ValidationFailed
-from loyalty.tenancy import scoped
+from core.errors import ValidationFailed
+from core.tenancy import scoped
 
 from .models import Customer, CustomerCategory, Enrolment
 from .phones import normalize_phone

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import DomainError
+from core.tenancy import get_scoped, scoped
 from customers.forms import (
     AccountTypeForm,
     AdjustmentForm,
@@ -28,10 +30,8 @@ from customers.models import (
 from customers.phones import normalize_phone
 from customers.selectors import balances
 from customers.services import enrol, import_customers_csv, set_category
-from loyalty.errors import DomainError
 from loyalty.models import Program
 from loyalty.permissions import panel_view
-from loyalty.tenancy import get_scoped, scoped
 from loyalty.views.base import PanelCreateView, PanelListView, PanelUpdateView
 
 HISTORY_PAGE_SIZE = 50

@@ -10,8 +10,8 @@ presents that does not exist is counted.
 from contextlib import contextmanager
 
 from core import throttle
+from core.errors import DomainError
 from core.net import client_address
-from loyalty.errors import DomainError
 
 
 def actor(request) -> str:

@@ -8,8 +8,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.errors import DomainError
 from core.throttle import Throttled
-from loyalty.errors import DomainError
 
 logger = logging.getLogger("perkline.api")
 

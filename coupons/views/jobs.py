@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.errors import DomainError
+from core.tenancy import get_scoped, scoped
 from coupons.forms import (
     GenerateCodesForm,
     ImportCodesForm,
@@ -30,8 +32,6 @@ from coupons.selectors import codes_to_pregenerate, stock_count
 from coupons.services import issue_coupons
 from coupons.tasks import start_job
 from customers.models import Customer
-from loyalty.errors import DomainError
-from loyalty.tenancy import get_scoped, scoped
 
 from .common import coupon_panel_view, posted
 

@@ -14,12 +14,12 @@ from PIL import Image
 from qrcode.constants import ERROR_CORRECT_H
 from qrcode.image.svg import SvgPathImage
 
+from core.errors import DomainError
+from core.tenancy import get_scoped, scoped
 from coupons.forms import ChannelForm, QrLogoForm
 from coupons.models import Coupon, CouponSeries
 from coupons.qr import BORDER, LOGO_SHARE, SIZES, qr_png, qr_svg
-from loyalty.errors import DomainError
 from loyalty.models import BusinessLogo
-from loyalty.tenancy import get_scoped, scoped
 
 from .common import coupon_panel_view, posted, promotion_link
 

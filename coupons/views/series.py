@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tenancy import get_scoped, scoped
 from coupons.charts import Line, line_chart
 from coupons.forms import (
     MAX_GENERATE,
@@ -25,7 +26,6 @@ from coupons.series_rules import has_issued
 from coupons.services import archive_series
 from coupons.tasks import start_job
 from loyalty.models import Program
-from loyalty.tenancy import get_scoped, scoped
 from loyalty.views.base import PanelListView
 
 from .common import coupon_panel_view, posted, promotion_link, today

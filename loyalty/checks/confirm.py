@@ -8,13 +8,13 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.errors import IdempotencyConflict
 from core.statement import Statement
 from coupons import fresh_codes
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger
 from customers.services import get_or_register_by_phone
-from loyalty.errors import IdempotencyConflict
 from loyalty.models import IdempotencyRecord, Sale
 
 from . import store

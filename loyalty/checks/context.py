@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound, ValidationFailed
 from coupons import services as coupon_services
 from coupons.codes import normalize_code
 from coupons.models import Coupon
@@ -18,7 +19,6 @@ from customers.models import Customer
 from customers.phones import normalize_phone
 from customers.services import normalize_card
 from loyalty import engine
-from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import Business, PointOfSale, Program
 
 from .history import customer_history

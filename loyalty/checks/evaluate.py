@@ -1,5 +1,5 @@
+from core.errors import Refused
 from loyalty import engine
-from loyalty.errors import Refused
 
 from .context import build_context
 from .inputs import CheckInput

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.errors import Refused
 from customers.phones import mask_phone
-from loyalty.errors import Refused
 
 COUPON_MESSAGES = {
     "coupon_not_found": _("No such coupon."),

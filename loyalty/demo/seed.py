@@ -19,14 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.models import GiftCertificate
+from core.errors import DomainError
+from core.tenancy import scoped
 from customers.models import Customer, CustomerCategory
 from customers.selectors import customer_category_key
 from customers.services import find_customer, register_customer, set_category
-from loyalty.errors import DomainError
 from loyalty.models import Business, Device, Membership, PointOfSale, Program, Sale
 from loyalty.program_io import import_program
 from loyalty.services.devices import KEY_PREFIX_LEN, hash_key
-from loyalty.tenancy import scoped
 
 logger = logging.getLogger(__name__)
 

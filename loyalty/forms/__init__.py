@@ -1,1 +1,1 @@
-"""Panel forms, one module per area; `base.BusinessModelForm` scopes every choice."""
+"""Panel forms, one module per area; `core.forms.BusinessModelForm` scopes every choice."""

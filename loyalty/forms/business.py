@@ -5,9 +5,8 @@ import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BusinessModelForm
 from loyalty.models import Brand, Business
-
-from .base import BusinessModelForm
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 

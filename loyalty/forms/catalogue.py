@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BusinessModelForm
 from loyalty.models import Goods, GoodsCategory
-
-from .base import BusinessModelForm
 
 
 class GoodsCategoryForm(BusinessModelForm):

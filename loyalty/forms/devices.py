@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import scoped
 from loyalty.models import Device, PointOfSale
-from loyalty.tenancy import scoped
 
 
 class IssueDeviceForm(forms.Form):

@@ -5,10 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NewPasswordForm
+from core.tenancy import scoped
 from customers.models import CustomerCategory
-from loyalty.tenancy import scoped
 
-from .base import NewPasswordForm
 from .business import BusinessCreateForm
 
 

@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BusinessModelForm
 from loyalty.models import PointOfSale, Program
-
-from .base import BusinessModelForm
 
 KEY_HELP = _("A short identifier: lower-case letters, digits, '-' and '_'. Used in exports.")
 

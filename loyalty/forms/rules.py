@@ -10,13 +10,12 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BusinessModelForm
+from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import PointOfSale, Rule
 from loyalty.rules_validation import GOODS_LISTS, REWARD_FIELDS, rule_errors
-from loyalty.tenancy import scoped
-
-from .base import BusinessModelForm
 
 WEEKDAYS = [
     (1, _("Monday")),

@@ -1,10 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NewPasswordForm
+from core.tenancy import scoped
 from loyalty.models import Membership, PointOfSale
-from loyalty.tenancy import scoped
-
-from .base import NewPasswordForm
 
 ROLE_HELP = _(
     "Owner: everything. Manager: everything but staff and business settings. "

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 class ProgramImportError(ValidationFailed):

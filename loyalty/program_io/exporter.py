@@ -6,10 +6,10 @@ importing the document into an empty program recreates the same evaluation order
 """
 
 from certificates.models import CertificateSeries, GiftCertificate
+from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule
-from loyalty.tenancy import scoped
 
 from . import values
 from .schema import FORMAT

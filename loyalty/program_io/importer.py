@@ -20,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
+from core.tenancy import scoped
 from coupons import series_rules
 from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
 from loyalty.rules_validation import REWARD_FIELDS, rule_error_details
-from loyalty.tenancy import scoped
 
 from . import values
 from .errors import ProgramImportError

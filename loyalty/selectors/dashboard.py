@@ -12,12 +12,12 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
 from certificates.models import Activation
+from core.tenancy import scoped
 from coupons.models import Coupon, CouponEvent
 from coupons.selectors import UNDONE_BY_CANCEL
 from coupons.validity import business_tz, day_start
 from customers.models import Customer, LedgerEntry, LotUse
 from loyalty.models import Device, Goods, Membership, PointOfSale, Program, Rule, Sale, SaleRule
-from loyalty.tenancy import scoped
 
 ZERO = Decimal("0.00")
 TOP_RULES = 5

@@ -14,12 +14,12 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Activation
+from core.tenancy import scoped
 from coupons.models import Coupon, CouponEvent
 from coupons.selectors import UNDONE_BY_CANCEL
 from coupons.validity import business_tz, day_start
 from customers.models import Customer, LedgerEntry
 from loyalty.models import Sale, SaleRule
-from loyalty.tenancy import scoped
 
 CHUNK = 2000
 

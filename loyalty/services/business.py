@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from loyalty.errors import Refused, ValidationFailed
+from core.errors import Refused, ValidationFailed
 from loyalty.models import Business, Membership
 
 

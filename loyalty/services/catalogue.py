@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
+from core.tenancy import scoped
 from loyalty.models import Goods, GoodsCategory
-from loyalty.tenancy import scoped
 
 COLUMNS = ("code", "title", "category", "price")
 MAX_LINES = 100_000

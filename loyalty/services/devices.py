@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 from loyalty.models import Device
 
 KEY_PREFIX_LEN = 8

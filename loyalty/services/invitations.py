@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from loyalty.errors import DomainError, Refused, ValidationFailed
+from core.errors import DomainError, Refused, ValidationFailed
 from loyalty.models import Invitation, Membership
 
 from .business import set_points_of_sale

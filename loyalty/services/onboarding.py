@@ -16,8 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import ValidationFailed
 from coupons.models import CouponSeries
-from loyalty.errors import ValidationFailed
 from loyalty.models import Brand, PointOfSale, Program, Rule
 from loyalty.rules_validation import rule_errors
 

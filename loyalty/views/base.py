@@ -1,4 +1,4 @@
-"""Generic panel views: every row is loaded through loyalty.tenancy for request.business.
+"""Generic panel views: every row is loaded through core.tenancy for request.business.
 
 Pages of other apps (coupons, certificates) reuse these classes so that they get the same
 role checks, tenant scoping, search, pagination and templates.
@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, ListView, UpdateView
 
+from core.tenancy import get_scoped, scoped
 from loyalty.permissions import PanelAccessMixin
-from loyalty.tenancy import get_scoped, scoped
 
 PAGE_SIZE = 25
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from loyalty.errors import DomainError
+from core.errors import DomainError
 from loyalty.forms.catalogue import GoodsCategoryForm, GoodsForm, GoodsImportForm
 from loyalty.models import Goods, GoodsCategory
 from loyalty.permissions import panel_view

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from loyalty.errors import DomainError
+from core.errors import DomainError
+from core.tenancy import get_scoped
 from loyalty.forms.devices import IssueDeviceForm
 from loyalty.models import Device
 from loyalty.permissions import panel_view
 from loyalty.services.devices import issue_device, revoke_device
-from loyalty.tenancy import get_scoped
 
 from .base import PanelListView
 

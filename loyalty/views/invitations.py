@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from loyalty.errors import DomainError
+from core.errors import DomainError
 from loyalty.forms.staff import AcceptInvitationForm
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Membership

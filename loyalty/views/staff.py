@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from loyalty.errors import DomainError
+from core.errors import DomainError
+from core.tenancy import get_scoped, scoped
 from loyalty.forms.staff import InviteStaffForm, MembershipForm
 from loyalty.models import Invitation, Membership
 from loyalty.permissions import OWNER, OwnerRequiredMixin, panel_view
@@ -21,7 +22,6 @@ from loyalty.services.invitations import (
     resend_invitation,
     revoke_invitation,
 )
-from loyalty.tenancy import get_scoped, scoped
 
 from .base import PanelListView
 

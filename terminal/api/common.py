@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import permissions
 
+from core.errors import NotFound
 from customers.services import get_or_register_by_phone
 from loyalty.checks.context import resolve_customer
-from loyalty.errors import NotFound
 from loyalty.models import Device
 
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certificates import services as certificate_services
+from core.errors import NotFound, Refused
 from core.net import client_address
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
@@ -32,7 +33,6 @@ from customers.phones import MASK_PUBLIC, mask_phone
 from loyalty import engine
 from loyalty.checks.results import money
 from loyalty.checks.ruleset import load_program_rules
-from loyalty.errors import NotFound, Refused
 
 from . import serializers as s
 from .common import IsKiosk

@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certificates import services as certificate_services
+from core.errors import DomainError, NotFound, ValidationFailed
+from core.tenancy import scoped
 from coupons import services as coupon_services
 from customers import selectors as customer_selectors
 from customers import services as customer_services
@@ -17,9 +19,7 @@ from loyalty.checks import cancel_sale, confirm_check, evaluate_check
 from loyalty.checks.context import resolve_customer
 from loyalty.checks.results import money
 from loyalty.checks.ruleset import load_program_rules
-from loyalty.errors import DomainError, NotFound, ValidationFailed
 from loyalty.models import Sale
-from loyalty.tenancy import scoped
 
 from ..code_budget import count_lookup, count_unknown_codes, presented_codes
 from . import serializers as s

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core.tenancy import get_scoped, scoped
 from loyalty.models import Membership, PointOfSale
-from loyalty.tenancy import get_scoped, scoped
 
 POS_SESSION_KEY = "cashier_pos_id"
 CASHIER_ROLES = (Membership.OWNER, Membership.MANAGER, Membership.CASHIER)

@@ -15,14 +15,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import DomainError
+from core.tenancy import get_scoped, scoped
 from coupons.models import CouponSeries
 from coupons.qr import qr_svg
 from coupons.selectors import series_title
 from loyalty.checks import cancel_sale
-from loyalty.errors import DomainError
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Sale
-from loyalty.tenancy import get_scoped, scoped
 
 from .access import (
     CASHIER_ROLES,

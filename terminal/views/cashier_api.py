@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from certificates.services import activate_certificate
+from core.errors import NotFound, ValidationFailed
+from core.tenancy import get_scoped
 from coupons import services as coupon_services
 from coupons.selectors import series_title
 from customers import services as customer_services
 from customers.models import Customer
 from loyalty.checks import confirm_check, evaluate_check
-from loyalty.errors import NotFound, ValidationFailed
 from loyalty.models import CashierConfirmToken
-from loyalty.tenancy import get_scoped
 from terminal.api.terminal import activation_answer, customer_answer
 
 from ..code_budget import count_lookup, count_unknown_codes, presented_codes

@@ -11,12 +11,12 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.errors import ValidationFailed
+from core.tenancy import scoped
 from loyalty.checks import CheckInput, PositionInput
 from loyalty.checks.inputs import MAX_POSITIONS
 from loyalty.checks.ruleset import load_program_rules
-from loyalty.errors import ValidationFailed
 from loyalty.models import Goods
-from loyalty.tenancy import scoped
 
 from ..api.serializers import CashierCheckSerializer
 from ..errors import first_error

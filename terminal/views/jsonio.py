@@ -11,8 +11,8 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from core import jsonparse
+from core.errors import DomainError, ValidationFailed
 from core.throttle import Throttled
-from loyalty.errors import DomainError, ValidationFailed
 
 
 def error_response(code, message, *, status, field=None, extra=None):

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.models import CertificateCode, GiftCertificate
 from certificates.services import activate_certificate, find_certificate
+from core.errors import DomainError
+from core.tenancy import scoped
 from coupons.codes import normalize_code
 from coupons.models import Coupon, CouponSeries
 from coupons.selectors import localized, series_title
@@ -26,9 +28,7 @@ from coupons.validity import window_state
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Enrolment, LedgerEntry
-from loyalty.errors import DomainError
 from loyalty.models import Business
-from loyalty.tenancy import scoped
 
 from .cashier import inline_qr
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.errors import ValidationFailed
 from core.net import client_address
+from core.tenancy import scoped
 from customers import otp
 from customers.models import Customer
 from customers.phones import MASK_PUBLIC, mask_phone, normalize_phone
-from loyalty.errors import ValidationFailed
-from loyalty.tenancy import scoped
 
 from ..forms import CodeForm, PhoneForm
 

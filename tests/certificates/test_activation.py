@@ -13,9 +13,9 @@ from certificates.services import (
     find_certificate,
     generate_certificate_codes,
 )
+from core.errors import NotFound, Refused, ValidationFailed
 from coupons.models import Coupon, CouponEvent
 from coupons.services import issue_coupons, redeem_coupon
-from loyalty.errors import NotFound, Refused, ValidationFailed
 from tests.coupons.factories import T0, CouponSeriesFactory, GiftCertificateFactory, at, bundle
 from tests.factories import CustomerFactory, PointOfSaleFactory, ProgramFactory
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core.errors import Refused, ValidationFailed
 from coupons.models import Coupon, CouponEvent, CouponSeries, PromotionChannel
 from coupons.services import (
     claim_coupon,
@@ -13,7 +14,6 @@ from coupons.services import (
     transfer_coupon,
 )
 from customers.models import Notification
-from loyalty.errors import Refused, ValidationFailed
 from tests.coupons.factories import T0, CouponSeriesFactory, at
 from tests.factories import CustomerFactory, PointOfSaleFactory, ProgramFactory
 

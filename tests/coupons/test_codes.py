@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from core.errors import ValidationFailed
 from coupons.codes import (
     ALPHABET,
     check_format,
@@ -14,7 +15,6 @@ from coupons.codes import (
     normalize_code,
     random_parts,
 )
-from loyalty.errors import ValidationFailed
 from tests.coupons.factories import CouponSeriesFactory
 
 

@@ -5,10 +5,10 @@ import io
 import pytest
 
 from certificates.models import CertificateCode
+from core.errors import ValidationFailed
 from coupons.imports import MAX_IMPORT_LINES, generate_pregenerated, import_codes
 from coupons.models import CodeJob, Coupon, CouponSeries
 from coupons.services import issue_coupons
-from loyalty.errors import ValidationFailed
 from tests.coupons.factories import T0, CouponSeriesFactory, GiftCertificateFactory
 
 M = CouponSeries.CodeMode

@@ -4,12 +4,12 @@ from datetime import date
 
 import pytest
 
+from core.errors import Refused, ValidationFailed
 from coupons.codes import normalize_code
 from coupons.imports import generate_pregenerated
 from coupons.models import Coupon, CouponEvent, CouponSeries
 from coupons.services import issue_coupons
 from customers.models import Notification
-from loyalty.errors import Refused, ValidationFailed
 from tests.coupons.factories import T0, CouponSeriesFactory, at, make_sale
 
 S = Coupon.State

@@ -6,8 +6,8 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
+from core.errors import ValidationFailed
 from coupons.qr import SIZES, qr_png, qr_svg
-from loyalty.errors import ValidationFailed
 
 LINK = "https://perkline.example/s/Zm9vYmFyYmF6cXV4?channel=instagram"
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import Refused
 from coupons.models import Coupon, CouponEvent
 from coupons.services import (
     coupon_refusal,
@@ -16,7 +17,6 @@ from coupons.services import (
 )
 from customers import ledger
 from customers.models import AccountType, LedgerEntry
-from loyalty.errors import Refused
 from tests.coupons.factories import T0, CouponSeriesFactory, TopUpSeriesFactory, at, make_sale
 from tests.factories import CustomerFactory, PointOfSaleFactory, ProgramFactory
 

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
 
-from loyalty.errors import DomainError
+from core.errors import DomainError
 
 
 def run_concurrently(task, count: int, *, threads: int | None = None) -> list[str]:

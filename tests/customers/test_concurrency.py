@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from core.errors import Refused, ValidationFailed
 from customers import ledger, services
 from customers.models import Account, Customer, LedgerEntry
 from customers.selectors import check_ledger
-from loyalty.errors import Refused, ValidationFailed
 from tests.factories import CustomerFactory, ProgramFactory
 
 from .conftest import make_sale

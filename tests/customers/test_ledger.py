@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import Refused, ValidationFailed
 from customers import ledger
 from customers.models import Account, LedgerEntry, Lot, LotUse
 from customers.selectors import check_ledger, ledger_history
-from loyalty.errors import Refused, ValidationFailed
 from tests.factories import AccountTypeFactory, CustomerFactory, ProgramFactory, UserFactory
 
 from .conftest import at, make_sale

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from core.errors import Refused
 from customers import ledger
 from customers.models import Account, LedgerEntry, Lot
 from customers.selectors import check_ledger
-from loyalty.errors import Refused
 from tests.factories import CustomerFactory, ProgramFactory
 
 from .conftest import T0, make_sale

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.errors import ValidationFailed
 from customers import otp
 from customers.models import Notification, OneTimeCode
-from loyalty.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

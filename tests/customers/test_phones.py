@@ -1,7 +1,7 @@
 import pytest
 
+from core.errors import ValidationFailed
 from customers.phones import MASK_PUBLIC, mask_phone, normalize_phone
-from loyalty.errors import ValidationFailed
 
 
 @pytest.mark.parametrize(

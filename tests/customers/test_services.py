@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from core.errors import ValidationFailed
 from customers import services
 from customers.models import Customer, Enrolment
-from loyalty.errors import ValidationFailed
 from tests.factories import CustomerCategoryFactory, CustomerFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

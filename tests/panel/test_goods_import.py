@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from loyalty.errors import ValidationFailed
+from core.errors import ValidationFailed
 from loyalty.models import Goods, GoodsCategory
 from loyalty.services.catalogue import import_goods_csv
 from tests.factories import GoodsCategoryFactory, GoodsFactory

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.tenancy import scoped
 from loyalty.models import Business, Device, PointOfSale
 from loyalty.services.devices import issue_device
-from loyalty.tenancy import scoped
 
 
 class Command(BaseCommand):

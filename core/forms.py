@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from loyalty.tenancy import scoped
+from .tenancy import scoped
 
 # Django 6.1's own Ukrainian catalogue lacks the label of empty choices; ours has it.
 gettext_noop("- Select an option -")

@@ -65,3 +65,12 @@ def test_the_admin_sign_in_is_locked_the_same_way(user):
     for _ in range(5):
         assert sign_in(client, user.username, "wrong", path=path).status_code == 200
     assert sign_in(client, user.username, PASSWORD, path=path).status_code == 429
+
+
+def test_the_lock_is_told_in_ukrainian(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="uk")
+    for _ in range(5):
+        sign_in(client, user.username, "wrong")
+    locked = sign_in(client, user.username, PASSWORD)
+    assert locked.status_code == 429
+    assert "Спробуйте знову через 15 хвилин" in locked.content.decode()

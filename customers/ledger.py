@@ -145,7 +145,7 @@ def _lock(account: Account) -> Account:
     A row that `get_account(lock=True)` returned is locked and fresh for the rest of the
     caller's transaction (the ledger keeps its totals up to date): no second round trip.
     """
-    if getattr(account, "_locked", False) and transaction.get_connection().in_atomic_block:
+    if account._locked and transaction.get_connection().in_atomic_block:
         return account
     return Account.objects.select_for_update().get(pk=account.pk)
 

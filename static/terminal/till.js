@@ -152,6 +152,7 @@
   search.addEventListener("keydown", function (event) {
     if (event.key !== "Enter") return;
     event.preventDefault();
+    clearTimeout(searchTimer);  // the typed search must not fire after Enter has picked the item
     var term = search.value.trim();
     if (!term) return;
     request("GET", urls.goods + "?q=" + encodeURIComponent(term)).then(function (data) {
@@ -162,7 +163,9 @@
   });
   function runSearch() {
     var term = search.value.trim();
-    if (!term) { clearSearch(); return; }
+    // An emptied box only hides the list: taking the focus back here would steal it from the
+    // field the cashier has moved on to (the points or a quantity) in the middle of typing.
+    if (!term) { results.hidden = true; results.innerHTML = ""; return; }
     request("GET", urls.goods + "?q=" + encodeURIComponent(term)).then(function (data) {
       if (search.value.trim() === term) renderResults(data.items);
     });
@@ -198,6 +201,7 @@
     clearSearch();
   });
   function clearSearch() {
+    clearTimeout(searchTimer);
     search.value = "";
     results.hidden = true;
     results.innerHTML = "";

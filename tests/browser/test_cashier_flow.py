@@ -104,3 +104,26 @@ def test_a_failed_search_clears_the_customer_before_the_confirm(live_server, tab
     assert not sale.entries.exists()  # no points credited to anyone
     assert spendable_points(customer=shop.customer, program=shop.program) == 100
     assert page.js_errors == []
+
+
+def test_a_search_typed_before_enter_does_not_take_the_focus_back(live_server, tablet):
+    """Enter picks the item at once; the search the typing had scheduled must not fire later
+    and pull the focus into the search box while the cashier types the points (a CI failure:
+    the "20" points went into the search box and the check stayed without them)."""
+    make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
+    page = tablet
+    open_till(page, live_server)
+    page.fill("#identify-value", "050 111 22 33")
+    page.click("#identify button[type=submit]")
+    page.wait_for_selector(".customer__name")
+
+    page.fill("#goods-search", "CROISSANT")
+    page.press("#goods-search", "Enter")
+    page.wait_for_selector("#lines tr:nth-child(1)")
+    page.focus("#points")
+    page.wait_for_timeout(400)  # past the search's 180 ms pause
+    assert page.evaluate("document.activeElement.id") == "points"
+    page.keyboard.type("20")
+    assert page.input_value("#points") == "20"
+    assert page.input_value("#goods-search") == ""
+    assert page.js_errors == []

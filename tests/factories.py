@@ -1,11 +1,19 @@
-"""factory-boy factories shared by the whole suite (one helper per kind of setup)."""
+"""factory-boy factories shared by the whole suite (one helper per kind of setup).
+
+Tenancy follows the first object given: a coupon made for a series belongs to the series'
+business, a sale to its program's, so a test names only what it cares about.
+"""
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 
+from certificates.models import CertificateSeries, GiftCertificate
+from coupons.codes import normalize_code
+from coupons.models import Coupon, CouponSeries
 from customers.models import Account, AccountType, Customer, CustomerCategory, Enrolment
 from loyalty.models import (
     Brand,
@@ -16,7 +24,17 @@ from loyalty.models import (
     PointOfSale,
     Program,
     Rule,
+    Sale,
 )
+
+D = Decimal
+T0 = datetime(2030, 3, 10, 10, 0, tzinfo=UTC)  # 12:00 in Kyiv (EET, +02:00)
+
+
+def at(days=0, hours=0, minutes=0, seconds=0):
+    """A moment relative to T0, the suite's fixed "now" for dated rows."""
+    return T0 + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
 
 _seq = itertools.count(1)
 
@@ -169,3 +187,101 @@ class RuleFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Rule {n}")
     action = Rule.Action.DISCOUNT_CHECK_PERCENT
     value = Decimal("5")
+
+
+class CouponSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouponSeries
+
+    program = factory.SubFactory(ProgramFactory)
+    business = factory.SelfAttribute("program.business")
+    key = factory.Sequence(lambda n: f"series-{n}")
+    name = factory.Sequence(lambda n: f"Series {n}")
+    title = factory.LazyAttribute(lambda o: {"en": o.name, "uk": f"{o.name} (uk)"})
+    reward_rule = factory.SubFactory(
+        RuleFactory,
+        program=factory.SelfAttribute("..program"),
+        business=factory.SelfAttribute("..business"),
+        mode=Rule.Mode.COUPON,
+        action=Rule.Action.DISCOUNT_CHECK_PERCENT,
+        value=D("10"),
+    )
+    validity_type = CouponSeries.Validity.RELATIVE
+    delay_days = 0
+    valid_days = 30
+    code_prefix = "CR"
+    code_length = 10
+    code_group = 4
+
+
+class TopUpSeriesFactory(CouponSeriesFactory):
+    reward_rule = None
+    top_up_amount = D("100.00")
+    top_up_account = ""
+
+
+class CouponFactory(factory.django.DjangoModelFactory):
+    """A coupon row as the code generator leaves it (free, unissued) unless told otherwise;
+    tests of the issue, claim and redeem paths go through coupons.services instead."""
+
+    class Meta:
+        model = Coupon
+
+    series = factory.SubFactory(CouponSeriesFactory)
+    business = factory.SelfAttribute("series.business")
+    code = factory.Sequence(lambda n: f"C{n:08d}")
+    code_norm = factory.LazyAttribute(lambda o: normalize_code(o.code))
+
+
+class GiftCertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GiftCertificate
+
+    program = factory.SubFactory(ProgramFactory)
+    business = factory.SelfAttribute("program.business")
+    key = factory.Sequence(lambda n: f"cert-{n}")
+    name = factory.Sequence(lambda n: f"Certificate {n}")
+    public_code = factory.Sequence(lambda n: f"WELCOME-{n:04d}")
+
+
+class CertificateSeriesFactory(factory.django.DjangoModelFactory):
+    """One coupon series bundled into a certificate (``count`` coupons per activation)."""
+
+    class Meta:
+        model = CertificateSeries
+
+    certificate = factory.SubFactory(GiftCertificateFactory)
+    business = factory.SelfAttribute("certificate.business")
+    series = factory.SubFactory(
+        CouponSeriesFactory,
+        program=factory.SelfAttribute("..certificate.program"),
+        business=factory.SelfAttribute("..business"),
+    )
+    count = 1
+
+
+class SaleFactory(factory.django.DjangoModelFactory):
+    """A completed sale of 100.00 at T0 with no discount, its totals kept consistent:
+    pass ``amount`` and ``discount`` and the amounts to pay follow. For sales that must carry
+    entries, coupons or rules, confirm a check through the API instead."""
+
+    class Meta:
+        model = Sale
+
+    class Params:
+        # The sale's own point of sale unless given: reports group by it.
+        pos = None
+
+    program = factory.SubFactory(ProgramFactory)
+    business = factory.SelfAttribute("program.business")
+    point_of_sale = factory.LazyAttribute(
+        lambda o: o.pos or PointOfSaleFactory(program=o.program, business=o.business)
+    )
+    customer = None
+    time = T0
+    status = Sale.COMPLETED
+    amount = D("100.00")
+    discount = D("0.00")
+    amount_to_pay = factory.LazyAttribute(lambda o: D(o.amount) - D(o.discount))
+    points_paid = D("0.00")
+    money_to_pay = factory.LazyAttribute(lambda o: D(o.amount_to_pay) - D(o.points_paid))

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from customers.selectors import spendable_points
 from loyalty.models import Sale
-from tests.cashier.shop import PASSWORD, make_shop
+from tests.terminal.cashier.shop import PASSWORD, make_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

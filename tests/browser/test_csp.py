@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.cashier.conftest import logged_in
-from tests.cashier.shop import make_shop
 from tests.deploy.csp_pages import main_pages
+from tests.terminal.cashier.conftest import logged_in
+from tests.terminal.cashier.shop import make_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

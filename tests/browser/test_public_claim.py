@@ -9,7 +9,7 @@ import pytest
 from coupons.models import Coupon
 from customers.models import Customer
 from customers.notify.backends import ConsoleBackend
-from tests.cashier.shop import make_shop
+from tests.terminal.cashier.shop import make_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

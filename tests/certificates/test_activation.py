@@ -16,8 +16,16 @@ from certificates.services import (
 from core.errors import NotFound, Refused, ValidationFailed
 from coupons.models import Coupon, CouponEvent
 from coupons.services import issue_coupons, redeem_coupon
-from tests.coupons.factories import T0, CouponSeriesFactory, GiftCertificateFactory, at, bundle
-from tests.factories import CustomerFactory, PointOfSaleFactory, ProgramFactory
+from tests.factories import (
+    T0,
+    CertificateSeriesFactory,
+    CouponSeriesFactory,
+    CustomerFactory,
+    GiftCertificateFactory,
+    PointOfSaleFactory,
+    ProgramFactory,
+    at,
+)
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -30,8 +38,12 @@ def certificate(program):
         valid_from=date(2030, 1, 1),
         valid_to=date(2030, 12, 31),
     )
-    bundle(cert, CouponSeriesFactory(program=program, key="croissant"), count=2)
-    bundle(cert, CouponSeriesFactory(program=program, key="latte"))
+    CertificateSeriesFactory(
+        certificate=cert, series=CouponSeriesFactory(program=program, key="croissant"), count=2
+    )
+    CertificateSeriesFactory(
+        certificate=cert, series=CouponSeriesFactory(program=program, key="latte")
+    )
     return cert
 
 
@@ -70,7 +82,7 @@ def test_activation_adds_the_bundle_to_the_wallet(business, certificate, custome
 
 def test_message_plural_and_translated(business, program, customer):
     cert = GiftCertificateFactory(program=program, public_code="ONE-COUPON")
-    bundle(cert, CouponSeriesFactory(program=program))
+    CertificateSeriesFactory(certificate=cert, series=CouponSeriesFactory(program=program))
     result = activate(business, customer, code="one-coupon")
     assert result.message == "1 coupon has been added to your wallet"
 
@@ -167,8 +179,14 @@ def test_single_use_codes(business, certificate, customer, friend):
 
 def test_out_of_stock_series_is_reported_and_the_rest_given(business, program, customer):
     cert = GiftCertificateFactory(program=program, public_code="PACK")
-    bundle(cert, CouponSeriesFactory(program=program, key="plenty"))
-    bundle(cert, CouponSeriesFactory(program=program, key="scarce", inventory=1), count=3)
+    CertificateSeriesFactory(
+        certificate=cert, series=CouponSeriesFactory(program=program, key="plenty")
+    )
+    CertificateSeriesFactory(
+        certificate=cert,
+        series=CouponSeriesFactory(program=program, key="scarce", inventory=1),
+        count=3,
+    )
     result = activate(business, customer, code="PACK")
     assert sorted(c.series.key for c in result.coupons) == ["plenty", "scarce"]
     assert result.not_given == [{"series": "scarce", "count": 2, "code": "coupon_series_exhausted"}]
@@ -180,8 +198,10 @@ def test_all_or_nothing_refuses_and_writes_nothing(business, program, customer):
         program=program, public_code="PACK", all_or_nothing=True, max_uses=5
     )
     plenty = CouponSeriesFactory(program=program, key="plenty")
-    bundle(cert, plenty)
-    bundle(cert, CouponSeriesFactory(program=program, key="gone", inventory=0))
+    CertificateSeriesFactory(certificate=cert, series=plenty)
+    CertificateSeriesFactory(
+        certificate=cert, series=CouponSeriesFactory(program=program, key="gone", inventory=0)
+    )
     with pytest.raises(Refused) as err:
         activate(business, customer, code="PACK")
     assert err.value.code == "coupon_series_exhausted"
@@ -196,7 +216,9 @@ def test_all_or_nothing_refuses_and_writes_nothing(business, program, customer):
 
 def test_nothing_at_all_to_give_is_refused(business, program, customer):
     cert = GiftCertificateFactory(program=program, public_code="EMPTY")
-    bundle(cert, CouponSeriesFactory(program=program, inventory=0))
+    CertificateSeriesFactory(
+        certificate=cert, series=CouponSeriesFactory(program=program, inventory=0)
+    )
     with pytest.raises(Refused) as err:
         activate(business, customer, code="EMPTY")
     assert err.value.code == "coupon_series_exhausted"
@@ -207,7 +229,9 @@ def test_random_count_draws_distinct_bundled_series_reproducibly(business, progr
     cert = GiftCertificateFactory(program=program, public_code="LUCKY", random_count=2)
     keys = ["a", "b", "c", "d", "e"]
     for key in keys:
-        bundle(cert, CouponSeriesFactory(program=program, key=key), count=2)
+        CertificateSeriesFactory(
+            certificate=cert, series=CouponSeriesFactory(program=program, key=key), count=2
+        )
     CouponSeriesFactory(program=program, key="not-bundled")
 
     def draw(seed):
@@ -224,8 +248,8 @@ def test_random_count_draws_distinct_bundled_series_reproducibly(business, progr
 
 def test_random_count_not_below_the_bundle(business, program, customer):
     cert = GiftCertificateFactory(program=program, public_code="ALL", random_count=5)
-    bundle(cert, CouponSeriesFactory(program=program))
-    bundle(cert, CouponSeriesFactory(program=program))
+    CertificateSeriesFactory(certificate=cert, series=CouponSeriesFactory(program=program))
+    CertificateSeriesFactory(certificate=cert, series=CouponSeriesFactory(program=program))
     assert len(activate(business, customer, code="ALL").coupons) == 2
 
 
@@ -270,7 +294,7 @@ def test_coupons_of_issue_in_the_certificate_respect_inventory(business, program
     series = CouponSeriesFactory(program=program, inventory=1)
     issue_coupons(series=series, quantity=1, at=T0)
     cert = GiftCertificateFactory(program=program, public_code="LATE")
-    bundle(cert, series)
+    CertificateSeriesFactory(certificate=cert, series=series)
     with pytest.raises(Refused) as err:
         activate(business, customer, code="LATE")
     assert err.value.code == "coupon_series_exhausted"

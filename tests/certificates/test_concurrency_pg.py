@@ -8,8 +8,13 @@ from certificates.models import Activation, GiftCertificate
 from certificates.services import activate_certificate
 from coupons.models import Coupon
 from customers.models import Customer
-from tests.coupons.factories import T0, CouponSeriesFactory, GiftCertificateFactory, bundle
 from tests.coupons.threads import run_concurrently
+from tests.factories import (
+    T0,
+    CertificateSeriesFactory,
+    CouponSeriesFactory,
+    GiftCertificateFactory,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +33,7 @@ def activate(certificate_pk, customer_pk, *, at=T0):
 
 def test_max_uses_500_with_600_concurrent_activations(program):
     certificate = GiftCertificateFactory(program=program, public_code="R2-TEST", max_uses=500)
-    bundle(certificate, CouponSeriesFactory(program=program))
+    CertificateSeriesFactory(certificate=certificate, series=CouponSeriesFactory(program=program))
     customers = Customer.objects.bulk_create(
         Customer(business=program.business, phone=f"+38067{i:07d}", card_code=f"R2C{i:06d}")
         for i in range(600)
@@ -46,7 +51,7 @@ def test_per_customer_limit_with_concurrent_activations_by_one_customer(program,
     certificate = GiftCertificateFactory(
         program=program, public_code="LIMIT-3", max_uses_per_customer=3
     )
-    bundle(certificate, CouponSeriesFactory(program=program))
+    CertificateSeriesFactory(certificate=certificate, series=CouponSeriesFactory(program=program))
     results = Counter(run_concurrently(lambda i: activate(certificate.pk, customer.pk), 20))
     assert results == {"ok": 3, "certificate_customer_limit": 17}
     assert Activation.objects.filter(customer=customer).count() == 3
@@ -57,7 +62,7 @@ def test_interval_with_concurrent_activations_by_one_customer(program, customer)
     certificate = GiftCertificateFactory(
         program=program, public_code="DAILY", min_interval_hours=24
     )
-    bundle(certificate, CouponSeriesFactory(program=program))
+    CertificateSeriesFactory(certificate=certificate, series=CouponSeriesFactory(program=program))
     results = Counter(run_concurrently(lambda i: activate(certificate.pk, customer.pk), 20))
     assert results == {"ok": 1, "certificate_interval": 19}
     assert Activation.objects.filter(customer=customer).count() == 1

@@ -3,9 +3,13 @@
 import pytest
 
 from customers.notify.backends import ConsoleBackend
-from tests.factories import CustomerFactory, EnrolmentFactory, PointOfSaleFactory, ProgramFactory
-
-from .factories import CouponSeriesFactory
+from tests.factories import (
+    CouponSeriesFactory,
+    CustomerFactory,
+    EnrolmentFactory,
+    PointOfSaleFactory,
+    ProgramFactory,
+)
 
 
 @pytest.fixture

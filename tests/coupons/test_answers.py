@@ -16,8 +16,7 @@ from coupons.services import (
     redeem_coupon,
     wallet,
 )
-from tests.coupons.factories import T0, CouponSeriesFactory, at
-from tests.factories import PointOfSaleFactory, ProgramFactory
+from tests.factories import T0, CouponSeriesFactory, PointOfSaleFactory, ProgramFactory, at
 
 S = Coupon.State
 

@@ -14,8 +14,14 @@ from coupons.services import (
     transfer_coupon,
 )
 from customers.models import Notification
-from tests.coupons.factories import T0, CouponSeriesFactory, at
-from tests.factories import CustomerFactory, PointOfSaleFactory, ProgramFactory
+from tests.factories import (
+    T0,
+    CouponSeriesFactory,
+    CustomerFactory,
+    PointOfSaleFactory,
+    ProgramFactory,
+    at,
+)
 
 S = Coupon.State
 

@@ -15,7 +15,7 @@ from coupons.codes import (
     normalize_code,
     random_parts,
 )
-from tests.coupons.factories import CouponSeriesFactory
+from tests.factories import CouponSeriesFactory
 
 
 def test_alphabet_has_no_look_alikes():

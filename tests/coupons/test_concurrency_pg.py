@@ -7,9 +7,8 @@ import pytest
 from coupons.imports import generate_pregenerated
 from coupons.models import Coupon, CouponEvent, CouponSeries
 from coupons.services import claim_coupon, claim_promotion, issue_coupons, redeem_coupon
-from tests.coupons.factories import T0, CouponSeriesFactory
 from tests.coupons.threads import run_concurrently
-from tests.factories import CustomerFactory
+from tests.factories import T0, CouponSeriesFactory, CustomerFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from core.errors import ValidationFailed
 from coupons.imports import MAX_IMPORT_LINES, generate_pregenerated, import_codes
 from coupons.models import CodeJob, Coupon, CouponSeries
 from coupons.services import issue_coupons
-from tests.coupons.factories import T0, CouponSeriesFactory, GiftCertificateFactory
+from tests.factories import T0, CouponSeriesFactory, GiftCertificateFactory
 
 M = CouponSeries.CodeMode
 

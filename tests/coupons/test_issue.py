@@ -10,7 +10,7 @@ from coupons.imports import generate_pregenerated
 from coupons.models import Coupon, CouponEvent, CouponSeries
 from coupons.services import issue_coupons
 from customers.models import Notification
-from tests.coupons.factories import T0, CouponSeriesFactory, at, make_sale
+from tests.factories import T0, CouponSeriesFactory, SaleFactory, at
 
 S = Coupon.State
 
@@ -31,7 +31,7 @@ def test_free_coupons_get_codes_and_events(series, pos):
 
 
 def test_to_a_wallet_with_the_window_and_one_notification(series, customer):
-    sale = make_sale(series.program, customer)
+    sale = SaleFactory(program=series.program, customer=customer)
     coupons = issue_coupons(
         series=series, quantity=2, at=T0, customer=customer, sale=sale, notify=True
     )

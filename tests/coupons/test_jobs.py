@@ -8,8 +8,7 @@ from coupons.models import CodeJob, Coupon, CouponEvent, CouponSeries
 from coupons.services import expire_coupons, issue_coupons, send_expiry_reminders
 from coupons.tasks import start_job
 from customers.models import Notification
-from tests.coupons.factories import T0, CouponSeriesFactory, at
-from tests.factories import CustomerCategoryFactory, EnrolmentFactory
+from tests.factories import T0, CouponSeriesFactory, CustomerCategoryFactory, EnrolmentFactory, at
 
 S = Coupon.State
 

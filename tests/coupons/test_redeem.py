@@ -17,8 +17,16 @@ from coupons.services import (
 )
 from customers import ledger
 from customers.models import AccountType, LedgerEntry
-from tests.coupons.factories import T0, CouponSeriesFactory, TopUpSeriesFactory, at, make_sale
-from tests.factories import CustomerFactory, PointOfSaleFactory, ProgramFactory
+from tests.factories import (
+    T0,
+    CouponSeriesFactory,
+    CustomerFactory,
+    PointOfSaleFactory,
+    ProgramFactory,
+    SaleFactory,
+    TopUpSeriesFactory,
+    at,
+)
 
 S = Coupon.State
 D = Decimal
@@ -73,7 +81,7 @@ def test_final_states(series, pos, customer):
 
 def test_redeem_records_the_state_before_and_an_event(series, pos, customer):
     [coupon] = issue_coupons(series=series, quantity=1, at=T0, customer=customer)
-    sale = make_sale(series.program, customer, pos=pos)
+    sale = SaleFactory(program=series.program, customer=customer, pos=pos)
     redeemed = redeem_coupon(
         coupon=coupon,
         at=at(hours=1),
@@ -196,7 +204,7 @@ def test_referral_reward_goes_to_the_giver_when_the_friend_redeems(program, pos,
     transfer_coupon(coupon=coupon, giver=customer, receiver=friend, at=T0)
     giver_account = ledger.get_account(customer=customer, program=program)
     assert giver_account.balance == D("0.00")
-    sale = make_sale(program, friend, pos=pos)
+    sale = SaleFactory(program=program, customer=friend, pos=pos)
     redeem_coupon(coupon=coupon, at=at(hours=1), customer=friend, sale=sale, point_of_sale=pos)
     giver_account.refresh_from_db()
     assert giver_account.balance == D("15.00")
@@ -224,7 +232,7 @@ def test_no_referral_reward_without_a_giver(program, pos, customer):
 def test_cancel_puts_redeemed_coupons_back(series, pos, customer):
     held, spare = issue_coupons(series=series, quantity=2, at=T0, customer=customer)
     [free] = issue_coupons(series=series, quantity=1, at=T0)
-    sale = make_sale(series.program, customer, pos=pos)
+    sale = SaleFactory(program=series.program, customer=customer, pos=pos)
     for coupon in (held, free):
         redeem_coupon(coupon=coupon, at=T0, customer=customer, sale=sale, point_of_sale=pos)
     restore_after_cancel(sale=sale, at=at(hours=1))
@@ -247,7 +255,7 @@ def test_cancel_puts_redeemed_coupons_back(series, pos, customer):
 def test_cancel_after_the_window_expires_the_coupon(program, pos, customer):
     series = CouponSeriesFactory(program=program, valid_days=1)
     [coupon] = issue_coupons(series=series, quantity=1, at=T0, customer=customer)
-    sale = make_sale(program, customer, pos=pos)
+    sale = SaleFactory(program=program, customer=customer, pos=pos)
     redeem_coupon(coupon=coupon, at=T0, customer=customer, sale=sale, point_of_sale=pos)
     restore_after_cancel(sale=sale, at=at(days=2))
     coupon.refresh_from_db()
@@ -255,9 +263,9 @@ def test_cancel_after_the_window_expires_the_coupon(program, pos, customer):
 
 
 def test_cancel_cancels_unused_coupons_the_sale_issued(series, pos, customer):
-    sale = make_sale(series.program, customer, pos=pos)
+    sale = SaleFactory(program=series.program, customer=customer, pos=pos)
     used, unused = issue_coupons(series=series, quantity=2, at=T0, customer=customer, sale=sale)
-    other = make_sale(series.program, customer, pos=pos)
+    other = SaleFactory(program=series.program, customer=customer, pos=pos)
     redeem_coupon(coupon=used, at=T0, customer=customer, sale=other, point_of_sale=pos)
     restore_after_cancel(sale=sale, at=at(hours=1))
     used.refresh_from_db()
@@ -291,7 +299,7 @@ def test_redeem_coupons_in_constant_queries(program, pos, customer, friend):
     for n in (1, 5):
         held = issue_coupons(series=series, quantity=n, at=T0, customer=customer)
         fresh = list(Coupon.objects.filter(pk__in=[c.pk for c in held]).select_related("series"))
-        sale = make_sale(program, customer, pos=pos)
+        sale = SaleFactory(program=program, customer=customer, pos=pos)
         with CaptureQueriesContext(connection) as queries:
             done = redeem_coupons(
                 coupons=fresh, at=T0, customer=customer, sale=sale, point_of_sale=pos, actor="till"

@@ -8,7 +8,7 @@ import pytest
 from coupons.models import CouponSeries
 from coupons.services import claim_coupon, coupon_refusal, issue_coupons
 from coupons.validity import window_on_issue, window_on_reach
-from tests.coupons.factories import CouponSeriesFactory
+from tests.factories import CouponSeriesFactory
 
 KYIV = ZoneInfo("Europe/Kyiv")
 V = CouponSeries.Validity

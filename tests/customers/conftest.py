@@ -7,12 +7,10 @@ import pytest
 
 from customers import ledger
 from customers.notify.backends import ConsoleBackend
-from loyalty.models import Sale
 from tests.factories import (
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,
-    PointOfSaleFactory,
     ProgramFactory,
 )
 
@@ -23,22 +21,6 @@ T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 def at(days=0, hours=0):
     """A fixed point in time: T0 plus `days` and `hours`."""
     return T0 + timedelta(days=days, hours=hours)
-
-
-def make_sale(program, customer=None, when=None):
-    pos = PointOfSaleFactory(program=program, business=program.business)
-    return Sale.objects.create(
-        business=program.business,
-        program=program,
-        point_of_sale=pos,
-        customer=customer,
-        time=when or T0,
-        amount=D("100.00"),
-        discount=D("0.00"),
-        amount_to_pay=D("100.00"),
-        points_paid=D("0.00"),
-        money_to_pay=D("100.00"),
-    )
 
 
 @pytest.fixture

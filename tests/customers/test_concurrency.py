@@ -11,9 +11,7 @@ from core.errors import Refused, ValidationFailed
 from customers import ledger, services
 from customers.models import Account, Customer, LedgerEntry
 from customers.selectors import check_ledger
-from tests.factories import CustomerFactory, ProgramFactory
-
-from .conftest import make_sale
+from tests.factories import CustomerFactory, ProgramFactory, SaleFactory
 
 D = Decimal
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -66,7 +64,7 @@ def test_r3_hundred_concurrent_spends_never_overdraw(funded):
 
 def test_concurrent_credits_spends_and_a_cancel_keep_the_ledger_consistent(funded):
     program, customer, account = funded
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.spend(account=account, amount=D("50.00"), sale=sale)
     ledger.credit(account=account, amount=D("20.00"), sale=sale)
 

@@ -8,9 +8,15 @@ from core.errors import Refused, ValidationFailed
 from customers import ledger
 from customers.models import Account, LedgerEntry, Lot, LotUse
 from customers.selectors import check_ledger, ledger_history
-from tests.factories import AccountTypeFactory, CustomerFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    AccountTypeFactory,
+    CustomerFactory,
+    ProgramFactory,
+    SaleFactory,
+    UserFactory,
+)
 
-from .conftest import at, make_sale
+from .conftest import at
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -158,7 +164,7 @@ def test_spend_refuses_non_positive_amounts(account, amount):
 
 
 def test_spend_records_the_sale_and_staff(account, program, customer):
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     staff = UserFactory()
     ledger.credit(account=account, amount=D("5"))
     entry = ledger.spend(account=account, amount=D("2"), sale=sale, staff=staff, reason="paid")
@@ -203,7 +209,7 @@ def test_negative_adjustment_cannot_go_below_zero(account):
 
 def test_reversal_restores_debits_into_the_same_lots(account, program, customer):
     lot_entry = ledger.credit(account=account, amount=D("100"), expires_at=at(30), at=at())
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.spend(account=account, amount=D("40"), sale=sale, at=at(1))
     reversals = ledger.reverse_sale_entries(sale=sale, at=at(2))
     assert [(r.kind, r.amount) for r in reversals] == [("reversal", D("40.00"))]
@@ -215,7 +221,7 @@ def test_reversal_restores_debits_into_the_same_lots(account, program, customer)
 
 def test_reversal_of_a_debit_whose_lot_expired_gives_a_new_lot(account, program, customer):
     ledger.credit(account=account, amount=D("100"), expires_at=at(10), at=at())
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.spend(account=account, amount=D("40"), sale=sale, at=at(1))
     assert ledger.expire_lots(now=at(11)) == 1
     (reversal,) = ledger.reverse_sale_entries(sale=sale, at=at(12))
@@ -226,7 +232,7 @@ def test_reversal_of_a_debit_whose_lot_expired_gives_a_new_lot(account, program,
 
 
 def test_reversal_takes_credits_back_and_spent_points_become_debt(account, program, customer):
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.credit(account=account, amount=D("50"), sale=sale, at=at())
     ledger.spend(account=account, amount=D("45"), at=at(1))
     (reversal,) = ledger.reverse_sale_entries(sale=sale, at=at(2))
@@ -243,7 +249,7 @@ def test_reversal_takes_credits_back_and_spent_points_become_debt(account, progr
 
 def test_reversal_of_a_sale_that_spent_and_earned(account, program, customer):
     ledger.credit(account=account, amount=D("100"), at=at())
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.spend(account=account, amount=D("50"), sale=sale, at=at(1))
     ledger.credit(account=account, amount=D("10"), sale=sale, at=at(1))
     ledger.spend(account=account, amount=D("55"), at=at(2))  # spends some of the earned
@@ -255,7 +261,7 @@ def test_reversal_of_a_sale_that_spent_and_earned(account, program, customer):
 
 
 def test_reversal_is_idempotent(account, program, customer):
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.credit(account=account, amount=D("30"), sale=sale, at=at())
     first = ledger.reverse_sale_entries(sale=sale, at=at(1))
     second = ledger.reverse_sale_entries(sale=sale, at=at(2))
@@ -265,7 +271,7 @@ def test_reversal_is_idempotent(account, program, customer):
 
 
 def test_reversal_does_not_take_back_expired_points_twice(account, program, customer):
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.credit(account=account, amount=D("30"), sale=sale, expires_at=at(5), at=at())
     ledger.spend(account=account, amount=D("10"), at=at(1))
     ledger.expire_lots(now=at(6))  # 20 expire
@@ -277,7 +283,7 @@ def test_reversal_does_not_take_back_expired_points_twice(account, program, cust
 
 
 def test_reversal_spans_several_accounts(customer, program):
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     bonus = ledger.get_account(customer=customer, program=program)
     special = ledger.get_account(customer=customer, program=program, key="special")
     ledger.credit(account=bonus, amount=D("3"), sale=sale)
@@ -288,7 +294,7 @@ def test_reversal_spans_several_accounts(customer, program):
 
 
 def test_reversal_of_an_empty_sale_writes_nothing(program, customer):
-    assert ledger.reverse_sale_entries(sale=make_sale(program, customer)) == []
+    assert ledger.reverse_sale_entries(sale=SaleFactory(program=program, customer=customer)) == []
 
 
 # --- expiry ---------------------------------------------------------------------------------

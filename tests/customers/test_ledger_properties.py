@@ -12,9 +12,9 @@ from core.errors import Refused
 from customers import ledger
 from customers.models import Account, LedgerEntry, Lot
 from customers.selectors import check_ledger
-from tests.factories import CustomerFactory, ProgramFactory
+from tests.factories import CustomerFactory, ProgramFactory, SaleFactory
 
-from .conftest import T0, make_sale
+from .conftest import T0
 
 cents = st.integers(min_value=1, max_value=5000).map(lambda c: Decimal(c) / 100)
 sale_index = st.one_of(st.none(), st.integers(min_value=0, max_value=2))
@@ -48,7 +48,7 @@ class LedgerProperties(TestCase):
         program = ProgramFactory()
         customer = CustomerFactory(business=program.business)
         account = ledger.get_account(customer=customer, program=program)
-        sales = [make_sale(program, customer) for _ in range(3)]
+        sales = [SaleFactory(program=program, customer=customer) for _ in range(3)]
         now = T0
         for op in ops:
             kind = op[0]

@@ -4,9 +4,9 @@ import pytest
 
 from customers import ledger
 from customers.selectors import balances, customer_category_key, spendable_points
-from tests.factories import AccountTypeFactory, CustomerFactory, EnrolmentFactory
+from tests.factories import AccountTypeFactory, CustomerFactory, EnrolmentFactory, SaleFactory
 
-from .conftest import at, make_sale
+from .conftest import at
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_active_pending_and_expiring_soon_in_one_query(
 
 def test_active_is_net_of_debt(customer, program):
     account = ledger.get_account(customer=customer, program=program)
-    sale = make_sale(program, customer)
+    sale = SaleFactory(program=program, customer=customer)
     ledger.credit(account=account, amount=D("10"), sale=sale, at=at())
     ledger.spend(account=account, amount=D("10"), at=at())
     ledger.reverse_sale_entries(sale=sale, at=at())

@@ -9,8 +9,8 @@ from django.urls import reverse
 from coupons.models import CodeJob
 from loyalty.checks import CheckInput, PositionInput, confirm_check
 from loyalty.models import Membership, Sale
-from tests.cashier.shop import Shop
 from tests.factories import MembershipFactory, UserFactory
+from tests.terminal.cashier.shop import Shop
 
 
 @dataclass

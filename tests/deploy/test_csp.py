@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.cashier.conftest import logged_in
-from tests.cashier.shop import make_shop
+from tests.terminal.cashier.conftest import logged_in
+from tests.terminal.cashier.shop import make_shop
 
 from .csp_pages import main_pages
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from core import jsonparse
 from loyalty.models import Membership
-from tests.cashier.conftest import logged_in
-from tests.cashier.shop import make_shop
 from tests.factories import MembershipFactory, UserFactory
+from tests.terminal.cashier.conftest import logged_in
+from tests.terminal.cashier.shop import make_shop
 from tests.terminal.conftest import make_till, position
 
 # The shared cache (cleared around every test) is a database table.

@@ -4,8 +4,8 @@ throttle; a check presenting no code is never throttled; at most 10 codes on one
 import pytest
 from django.urls import reverse
 
-from tests.cashier.conftest import logged_in
-from tests.cashier.shop import make_shop
+from tests.terminal.cashier.conftest import logged_in
+from tests.terminal.cashier.shop import make_shop
 
 from .conftest import LATTE, item, make_till
 

@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from coupons.services import issue_coupons
-from tests.coupons.factories import CouponSeriesFactory
-from tests.factories import CustomerFactory, EnrolmentFactory
+from tests.factories import CouponSeriesFactory, CustomerFactory, EnrolmentFactory
 
 from .conftest import make_till
 

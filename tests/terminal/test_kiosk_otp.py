@@ -15,9 +15,8 @@ from customers.models import Customer, CustomerSession, Notification
 from customers.selectors import spendable_points
 from loyalty.models import Rule
 from loyalty.services.devices import issue_device
-from tests.cashier.shop import make_shop
-from tests.coupons.factories import CouponSeriesFactory
-from tests.factories import CustomerFactory, RuleFactory
+from tests.factories import CouponSeriesFactory, CustomerFactory, RuleFactory
+from tests.terminal.cashier.shop import make_shop
 
 pytestmark = pytest.mark.django_db
 

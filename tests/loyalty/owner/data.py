@@ -1,19 +1,27 @@
 """Rows the dashboard and the reports read: sales with applied rules, ledger entries, coupon
 events and certificate activations, written directly (the figures only read them)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from certificates.models import Activation
 from coupons.models import Coupon, CouponEvent
 from customers.models import Account, LedgerEntry
 from loyalty.models import Rule, Sale, SaleRule
-from tests.coupons.factories import CouponSeriesFactory, GiftCertificateFactory
-from tests.factories import AccountFactory, CustomerFactory, PointOfSaleFactory, RuleFactory
+from tests.factories import (
+    T0,
+    AccountFactory,
+    CouponFactory,
+    CouponSeriesFactory,
+    CustomerFactory,
+    GiftCertificateFactory,
+    PointOfSaleFactory,
+    RuleFactory,
+    SaleFactory,
+)
 
 D = Decimal
-# 12:00 in Kyiv; the dashboard's default range ends "today", so tests pass explicit dates.
-T0 = datetime(2030, 3, 10, 10, 0, tzinfo=UTC)
+# T0 is 12:00 in Kyiv; the dashboard's default range ends "today", so tests pass explicit dates.
 
 
 def sale(
@@ -28,21 +36,15 @@ def sale(
     status=Sale.COMPLETED,
     external_id="",
 ):
-    pos = pos or PointOfSaleFactory(program=program, business=program.business)
-    amount, discount = D(amount), D(discount)
-    row = Sale.objects.create(
-        business=program.business,
+    row = SaleFactory(
         program=program,
-        point_of_sale=pos,
+        pos=pos,
         customer=customer,
         time=when,
         status=status,
         external_id=external_id,
-        amount=amount,
-        discount=discount,
-        amount_to_pay=amount - discount,
-        points_paid=D("0.00"),
-        money_to_pay=amount - discount,
+        amount=D(amount),
+        discount=D(discount),
     )
     for order, (rule, rule_discount, credit) in enumerate(rules, start=1):
         SaleRule.objects.create(
@@ -77,14 +79,7 @@ def account(program, customer=None):
 
 
 def coupon_event(series, to_state, *, when=T0, from_state="", customer=None, sale=None):
-    coupon = Coupon.objects.create(
-        business=series.business,
-        series=series,
-        code=f"C{Coupon.objects.count() + 1:08d}",
-        code_norm=f"C{Coupon.objects.count() + 1:08d}",
-        state=to_state,
-        customer=customer,
-    )
+    coupon = CouponFactory(series=series, state=to_state, customer=customer)
     return CouponEvent.objects.create(
         business=series.business,
         coupon=coupon,

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from terminal import web_urls
-from tests.cashier.test_sales import sell
+from tests.terminal.cashier.test_sales import sell
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.coupons.factories import CouponSeriesFactory, GiftCertificateFactory, bundle
-from tests.coupons_panel.fixtures import *  # noqa: F403 - the coupon pages' fixtures
+from tests.coupons.panel.fixtures import *  # noqa: F403 - the coupon pages' fixtures
+from tests.factories import CertificateSeriesFactory, CouponSeriesFactory, GiftCertificateFactory
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def certificate(program, series):
     certificate = GiftCertificateFactory(
         program=program, name="Welcome pack", key="welcome", public_code="WELCOME2030"
     )
-    bundle(certificate, series, count=2)
+    CertificateSeriesFactory(certificate=certificate, series=series, count=2)
     return certificate
 
 

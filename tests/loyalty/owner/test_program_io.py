@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from loyalty.models import Business, Program, Rule
 from tests.factories import BusinessFactory, ProgramFactory
-from tests.panel.conftest import logged_in, member
-from tests.program_io.conftest import load_demo
+from tests.loyalty.panel.conftest import logged_in, member
+from tests.loyalty.program_io.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -17,16 +17,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
-from coupons.models import CodeJob, Coupon, CouponSeries, PromotionChannel
+from certificates.models import CertificateCode, GiftCertificate
+from coupons.models import CodeJob, CouponSeries, PromotionChannel
 from customers.ledger import adjust, get_account
-from loyalty.models import Business, Invitation, Membership, Sale
+from loyalty.models import Business, Invitation, Membership
 from loyalty.models.base import TenantModel
 from loyalty.services.devices import issue_device
 from tests.factories import (
     AccountTypeFactory,
     BrandFactory,
     BusinessFactory,
+    CertificateSeriesFactory,
+    CouponFactory,
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,
@@ -36,6 +38,7 @@ from tests.factories import (
     PointOfSaleFactory,
     ProgramFactory,
     RuleFactory,
+    SaleFactory,
     UserFactory,
 )
 
@@ -94,7 +97,7 @@ def fill_business_b():
     series = CouponSeries.objects.create(
         business=b, program=program, key="s", name="S", valid_days=30
     )
-    Coupon.objects.create(business=b, series=series, code="ABC-123", code_norm="ABC123")
+    CouponFactory(series=series, code="ABC-123")
     PromotionChannel.objects.create(business=b, series=series, name="instagram")
     # Pages that exist only for some code modes, and a job with its rejected lines.
     for key, mode in (("pre", "pregenerated"), ("imp", "imported")):
@@ -108,14 +111,10 @@ def fill_business_b():
         business=b, program=program, key="c", name="C", public_code="GIFT-1",
         public_code_norm="GIFT1",
     )  # fmt: skip
-    CertificateSeries.objects.create(business=b, certificate=certificate, series=series)
+    CertificateSeriesFactory(certificate=certificate, series=series)
     CertificateCode.objects.create(business=b, certificate=certificate, code="ONE-1",
                                    code_norm="ONE1")  # fmt: skip
-    Sale.objects.create(
-        business=b, program=program, point_of_sale=pos, customer=customer,
-        time=timezone.now(), amount=Decimal("1"), discount=Decimal("0"),
-        amount_to_pay=Decimal("1"), points_paid=Decimal("0"), money_to_pay=Decimal("1"),
-    )  # fmt: skip
+    SaleFactory(program=program, pos=pos, customer=customer, time=timezone.now(), amount=1)
     return b
 
 

@@ -8,17 +8,18 @@ import pytest
 from PIL import Image
 
 from loyalty.models import Membership, Rule
-from tests.coupons.factories import CouponSeriesFactory, TopUpSeriesFactory
 from tests.factories import (
     BusinessFactory,
+    CouponSeriesFactory,
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,
     PointOfSaleFactory,
     ProgramFactory,
     RuleFactory,
+    TopUpSeriesFactory,
 )
-from tests.panel.conftest import logged_in, member
+from tests.loyalty.panel.conftest import logged_in, member
 
 
 @pytest.fixture

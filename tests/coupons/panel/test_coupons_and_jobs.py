@@ -15,7 +15,7 @@ from django.utils import timezone
 from coupons.models import CodeJob, Coupon, CouponSeries
 from coupons.services import issue_coupons, redeem_coupon
 from customers.models import Notification
-from tests.coupons.factories import CouponSeriesFactory
+from tests.factories import CouponSeriesFactory
 
 
 def _url(name, pk):

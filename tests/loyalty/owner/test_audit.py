@@ -9,8 +9,13 @@ from django.urls import reverse
 
 from loyalty.models import Program
 from loyalty.selectors.audit import business_history, object_history
-from tests.coupons.factories import CouponSeriesFactory, GiftCertificateFactory
-from tests.factories import BusinessFactory, ProgramFactory, RuleFactory
+from tests.factories import (
+    BusinessFactory,
+    CouponSeriesFactory,
+    GiftCertificateFactory,
+    ProgramFactory,
+    RuleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

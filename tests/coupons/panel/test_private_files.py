@@ -16,9 +16,8 @@ from django.urls import reverse
 from core.files import check_private_root, private_storage
 from coupons.models import CodeJob
 from loyalty.models import Membership
-from tests.coupons.factories import CouponSeriesFactory
-from tests.factories import BusinessFactory, ProgramFactory
-from tests.panel.conftest import logged_in, member
+from tests.factories import BusinessFactory, CouponSeriesFactory, ProgramFactory
+from tests.loyalty.panel.conftest import logged_in, member
 
 pytestmark = pytest.mark.django_db
 

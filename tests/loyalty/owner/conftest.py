@@ -1,6 +1,6 @@
 """Panel part 2 tests: reuse the panel fixtures (business, owner, clients)."""
 
-from tests.panel.conftest import (  # noqa: F401 - fixtures
+from tests.loyalty.panel.conftest import (  # noqa: F401 - fixtures
     PASSWORD,
     business,
     cashier,

@@ -15,8 +15,12 @@ from certificates.models import CertificateCode, CertificateSeries, GiftCertific
 from certificates.services import activate_certificate, generate_certificate_codes
 from coupons.qr import qr_svg
 from coupons.services import redeem_coupon
-from tests.coupons.factories import CouponSeriesFactory, GiftCertificateFactory, bundle
-from tests.factories import ProgramFactory
+from tests.factories import (
+    CertificateSeriesFactory,
+    CouponSeriesFactory,
+    GiftCertificateFactory,
+    ProgramFactory,
+)
 
 from .conftest import certificate_data
 
@@ -55,7 +59,7 @@ def test_list_queries_are_constant(owner_client, program, series):
     def make(n):
         for _ in range(n):
             certificate = GiftCertificateFactory(program=program)
-            bundle(certificate, series)
+            CertificateSeriesFactory(certificate=certificate, series=series)
             generate_certificate_codes(certificate=certificate, count=2)
 
     make(5)

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from coupons.models import CodeJob, Coupon
 from customers.models import Enrolment
-from tests.coupons.factories import CouponSeriesFactory
 from tests.factories import (
     BusinessFactory,
+    CouponSeriesFactory,
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,

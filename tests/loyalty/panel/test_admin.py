@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loyalty import models
-from loyalty.models import Sale, SalePosition, SaleRule
-from tests.factories import PointOfSaleFactory, RuleFactory
+from loyalty.models import SalePosition, SaleRule
+from tests.factories import PointOfSaleFactory, RuleFactory, SaleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +39,7 @@ def test_changelist_opens(staff_client, model):
 def test_sale_is_read_only_with_positions_and_rules(staff_client):
     pos = PointOfSaleFactory()
     rule = RuleFactory(program=pos.program)
-    money = {k: Decimal("10.00") for k in ("amount", "amount_to_pay", "money_to_pay")}
-    sale = Sale.objects.create(
-        business=pos.business, program=pos.program, point_of_sale=pos, time=timezone.now(),
-        discount=Decimal("0"), points_paid=Decimal("0"), **money,
-    )  # fmt: skip
+    sale = SaleFactory(program=pos.program, pos=pos, time=timezone.now(), amount=Decimal("10"))
     SalePosition.objects.create(
         business=pos.business, sale=sale, index=0, code="LATTE", price=Decimal("10"),
         quantity=Decimal("1"), discount=Decimal("0"), amount=Decimal("10"),

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from coupons.models import Coupon, CouponSeries
 from coupons.services import issue_coupons
-from tests.coupons.factories import CouponSeriesFactory
-from tests.factories import AccountTypeFactory, ProgramFactory, RuleFactory
+from tests.factories import AccountTypeFactory, CouponSeriesFactory, ProgramFactory, RuleFactory
 
 from .fixtures import image_bytes, series_data
 

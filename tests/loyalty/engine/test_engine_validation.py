@@ -145,7 +145,7 @@ def test_thresholds_given_in_any_order():
 
 
 def test_engine_imports_no_django():
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     code = (
         "import sys; import loyalty.engine; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework'));"

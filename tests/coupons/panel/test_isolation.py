@@ -1,13 +1,13 @@
 """Another business's rows never reach these pages through query strings or posted choices
-(the route walk in tests/panel covers the ids in the paths)."""
+(the route walk in tests/loyalty/panel covers the ids in the paths)."""
 
 from django.urls import reverse
 from django.utils import timezone
 
 from coupons.models import CodeJob, Coupon, CouponSeries
 from coupons.services import issue_coupons, redeem_coupon
-from tests.coupons.factories import CouponSeriesFactory
 from tests.factories import (
+    CouponSeriesFactory,
     CustomerCategoryFactory,
     CustomerFactory,
     ProgramFactory,

@@ -14,7 +14,7 @@ from loyalty.demo.seed import CUSTOMERS, DEVICES, SALES
 from loyalty.models import Business, Device, Membership, Rule, Sale
 from loyalty.services.devices import hash_key
 from terminal.auth import DeviceTokenAuthentication
-from tests.program_io.conftest import tenant_counts
+from tests.loyalty.program_io.conftest import tenant_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from loyalty.models import Business, Device, PointOfSale, Program, Rule
 from loyalty.program_io import export_program, import_program
 from loyalty.services.devices import hash_key
 from terminal.auth import DeviceTokenAuthentication
-from tests.program_io.conftest import DEMO_PATH, load_demo
+from tests.loyalty.program_io.conftest import DEMO_PATH, load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from coupons.services import issue_coupons, redeem_coupon
-from tests.coupons.factories import CouponSeriesFactory, GiftCertificateFactory
+from tests.factories import CouponSeriesFactory, GiftCertificateFactory
 
 pytestmark = pytest.mark.django_db
 

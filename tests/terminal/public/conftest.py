@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from customers.models import Notification
-from tests.cashier.shop import make_shop
+from tests.terminal.cashier.shop import make_shop
 
 
 @pytest.fixture(autouse=True)

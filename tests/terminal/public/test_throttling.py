@@ -44,7 +44,7 @@ def test_series_visits_are_throttled_too(client, settings, db):
 
 
 def test_one_time_code_sends_answer_429(client, settings):
-    from tests.cashier.shop import make_shop
+    from tests.terminal.cashier.shop import make_shop
 
     shop = make_shop()
     settings.PERKLINE_OTP_PHONE_RATE = "2/min"
@@ -58,7 +58,7 @@ def test_one_time_code_sends_answer_429(client, settings):
 
 
 def test_one_phone_cannot_be_flooded_from_many_addresses(client, settings):
-    from tests.cashier.shop import make_shop
+    from tests.terminal.cashier.shop import make_shop
 
     shop = make_shop()
     settings.PERKLINE_OTP_PHONE_RATE = "2/min"

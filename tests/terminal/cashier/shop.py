@@ -1,6 +1,7 @@
 """One coffee shop with everything the cashier, kiosk and public page tests need.
 
-Shared by tests/cashier, tests/public and tests/browser (one helper per kind of setup).
+Shared by tests/terminal/cashier, tests/terminal/public and tests/browser (one helper per kind
+of setup).
 """
 
 from dataclasses import dataclass, field
@@ -11,11 +12,13 @@ from django.utils import timezone
 from customers import ledger
 from loyalty.checks.ruleset import clear_cache
 from loyalty.models import Membership, Rule
-from tests.coupons.factories import CouponSeriesFactory, GiftCertificateFactory, bundle
 from tests.factories import (
+    CertificateSeriesFactory,
+    CouponSeriesFactory,
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,
+    GiftCertificateFactory,
     GoodsCategoryFactory,
     GoodsFactory,
     MembershipFactory,
@@ -65,7 +68,7 @@ class Shop:
 
     def certificate(self, **fields):
         cert = GiftCertificateFactory(program=self.program, business=self.business, **fields)
-        bundle(cert, self.series, count=2)
+        CertificateSeriesFactory(certificate=cert, series=self.series, count=2)
         return cert
 
 

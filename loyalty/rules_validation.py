@@ -34,6 +34,12 @@ REWARD_FIELDS = (
     "coupon_series",
     "coupon_per",
     "coupon_quantity",
+    # promotions.md
+    "group_size",
+    "free_count",
+    "components",
+    "max_amount",
+    "quantity_limit",
 )
 
 MAX_AMOUNT = Decimal("10") ** 10  # DecimalField(max_digits=12, decimal_places=2)
@@ -160,6 +166,7 @@ def rule_error_details(*, program, data: dict) -> list[tuple[str, str]]:
     _check_coupon(c, get, program, mode=mode, is_issue=is_issue, known_action=known_action)
     _check_links(c, get, program)
     _check_schedule(c, get)
+    _check_promotions(c, get, spec)
     return c.errors
 
 
@@ -337,6 +344,99 @@ def _check_schedule(c, get):
             c.add(f"weekdays[{i}]", _("This weekday is listed twice."))
         else:
             seen.add(day)
+
+
+MAX_BIRTHDAY_WINDOW = 31
+BUNDLE_COMPONENT_KEYS = {"include_categories", "include_goods", "quantity"}
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_promotions(c, get, spec):
+    """promotions.md: the two actions' own fields, the cap, the quantity limit, birthdays."""
+    action = spec.name if spec is not None else None
+    group, free = get("group_size"), get("free_count")
+    if action == "discount_cheapest":
+        if not _whole(group) or group < 2:
+            c.add("group_size", _("A group has at least 2 units."))
+            group = None
+        if not _whole(free) or free < 1:
+            c.add("free_count", _("Discount at least 1 unit per group."))
+        elif group is not None and free >= group:
+            c.add("free_count", _("Fewer units than the group size can be discounted."))
+    elif spec is not None:
+        for name, value in (("group_size", group), ("free_count", free)):
+            if not _blank(value):
+                c.add(name, _("Only the “cheapest units” action takes this."))
+
+    components = get("components") or []
+    if action == "bundle_price":
+        if not isinstance(components, list | tuple):
+            c.add("components", _("Must be a list of components."))
+        elif len(components) < 2:
+            c.add("components", _("A bundle needs at least two components."))
+        else:
+            for i, component in enumerate(components):
+                _check_component(c, f"components[{i}]", component)
+        for name in ("include_categories", "include_goods"):
+            if get(name):
+                c.add(name, _("A bundle lists its goods per component; leave this empty."))
+        max_q = _to_decimal(get("max_quantity"))
+        if max_q is not None and max_q != max_q.to_integral_value():
+            c.add("max_quantity", _("The number of bundles must be a whole number."))
+    elif components and spec is not None:
+        c.add("components", _("Only the bundle price action has components."))
+
+    cap = get("max_amount")
+    if not _blank(cap):
+        number = c.number("max_amount", cap, places=2, maximum=MAX_AMOUNT, strict_min=True)
+        if number is not None and spec is not None and spec.kind == ISSUE:
+            c.add("max_amount", _("Only discounts and points credits can be capped."))
+
+    limit = get("quantity_limit")
+    if not _blank(limit):
+        number = c.number("quantity_limit", limit, places=3, maximum=MAX_QUANTITY)
+        if number is not None and spec is not None and not spec.on_goods:
+            c.add("quantity_limit", _("Only goods actions count matched units."))
+        low = _to_decimal(get("min_quantity"))
+        if number is not None and low is not None and number < low:
+            c.add("quantity_limit", _("The quantity limit is below the minimum quantity."))
+
+    days = []
+    for name in ("birthday_days_before", "birthday_days_after"):
+        value = get(name)
+        if _blank(value):
+            days.append(0)
+        elif not _whole(value) or value < 0:
+            c.add(name, _("Enter a whole number of days, 0 or more."))
+        else:
+            days.append(value)
+    if len(days) == 2 and sum(days) > MAX_BIRTHDAY_WINDOW:
+        c.add(
+            "birthday_days_after",
+            _("The birthday window spans at most %(n)d days.") % {"n": MAX_BIRTHDAY_WINDOW},
+        )
+
+
+def _check_component(c, path, component):
+    if not isinstance(component, dict) or set(component) - BUNDLE_COMPONENT_KEYS:
+        c.add(path, _("A component has “include_categories”, “include_goods” and “quantity”."))
+        return
+    quantity = component.get("quantity", 1)
+    if not _whole(quantity) or quantity < 1:
+        c.add(f"{path}.quantity", _("Enter a whole number of units, 1 or more."))
+    for name in ("include_categories", "include_goods"):
+        items = component.get(name) or []
+        if not isinstance(items, list | tuple):
+            c.add(f"{path}.{name}", _("Must be a list of codes."))
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                c.add(f"{path}.{name}[{i}]", _("Enter a code."))
+            elif len(item) > CODE_MAX_LENGTH:
+                c.add(f"{path}.{name}[{i}]", _("A code has at most %(n)d characters.") % {"n": 80})
 
 
 def special_price_warning(*, program, rule) -> str | None:

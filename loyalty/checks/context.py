@@ -161,6 +161,7 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
             category=category_key,
             has_completed_sales=has_sales,
             spendable_points=spendable,
+            birthday=customer.birthday if customer else None,
         )
     check = engine.Check(
         time=at,

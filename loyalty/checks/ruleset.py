@@ -86,7 +86,31 @@ def to_engine_rule(rule: Rule, order: int) -> engine.Rule:
         exclude_categories=frozenset(rule.exclude_categories or ()),
         exclude_goods=frozenset(rule.exclude_goods or ()),
         schedule=schedule,
+        **promotion_fields(rule),
     )
+
+
+def promotion_fields(rule: Rule) -> dict:
+    """promotions.md's fields of the engine's Rule, from the model's."""
+    fields: dict = {
+        "group_size": rule.group_size,
+        "free_count": rule.free_count,
+        "max_amount": _dec(rule.max_amount),
+        "quantity_limit": _dec(rule.quantity_limit),
+        "components": tuple(
+            engine.BundleComponent(
+                include_categories=frozenset(c.get("include_categories") or ()),
+                include_goods=frozenset(c.get("include_goods") or ()),
+                quantity=c.get("quantity", 1),
+            )
+            for c in rule.components or ()
+        ),
+    }
+    if rule.birthday_days_before is not None or rule.birthday_days_after is not None:
+        fields["birthday"] = engine.BirthdayWindow(
+            rule.birthday_days_before or 0, rule.birthday_days_after or 0
+        )
+    return fields
 
 
 def load_program_rules(program) -> CompiledProgram:

@@ -23,6 +23,8 @@ from .errors import REASON_MESSAGES, EngineError, Reason
 from .evaluate import evaluate
 from .filters import Moment, schedule_matches
 from .inputs import (
+    BirthdayWindow,
+    BundleComponent,
     Check,
     CouponApplication,
     CouponIssueSpec,
@@ -65,6 +67,8 @@ __all__ = [
     "PERIODS",
     "REASON_MESSAGES",
     "AppliedRule",
+    "BirthdayWindow",
+    "BundleComponent",
     "Check",
     "CouponApplication",
     "CouponIssue",

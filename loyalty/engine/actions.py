@@ -19,17 +19,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .money import distribute_cents, div_half_up
+from .promotions import bundle_price, discount_cheapest
 
 
 class State:
     """The check being evaluated: line quantities and effective amounts, in integer units."""
 
-    __slots__ = ("qty", "eff", "total")
+    __slots__ = ("qty", "eff", "total", "goods")
 
     def __init__(self, qty: list[int], eff: list[int]):
         self.qty = qty  # thousandths of a unit
         self.eff = eff  # cents, never below 0
         self.total = sum(eff)
+        self.goods = None  # the check's GoodsIndex (bundle components match through it)
 
 
 # value: percent actions get (numerator, denominator * 100) of the percent, money actions
@@ -282,6 +284,23 @@ REGISTRY = (
         on_goods=False,
         percent=False,
         apply=issue_coupon_check,
+    ),
+    # promotions.md; bound to their rule's group or components by promotions.bind
+    Action(
+        "discount_cheapest",
+        gettext_noop("Cheapest units free or discounted (buy N, M off)"),
+        DISCOUNT,
+        on_goods=True,
+        percent=True,
+        apply=discount_cheapest,
+    ),
+    Action(
+        "bundle_price",
+        gettext_noop("Bundle price (meal deal)"),
+        DISCOUNT,
+        on_goods=True,
+        percent=False,
+        apply=bundle_price,
     ),
 )
 BY_NAME = {action.name: action for action in REGISTRY}

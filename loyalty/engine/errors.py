@@ -47,6 +47,8 @@ class Reason:
     NOT_COMBINABLE = "not_combinable"
     CUSTOMER_REQUIRED = "customer_required"
     NO_EFFECT = "no_effect"
+    QUANTITY_LIMIT = "quantity_limit"  # promotions.md
+    BIRTHDAY = "birthday"  # promotions.md
 
 
 REASON_MESSAGES: dict[str, str] = {
@@ -63,4 +65,6 @@ REASON_MESSAGES: dict[str, str] = {
     Reason.NOT_COMBINABLE: "Cannot be combined with the other rules applied to this check.",
     Reason.CUSTOMER_REQUIRED: "Identify the customer to receive this credit.",
     Reason.NO_EFFECT: "It would change nothing on this check.",
+    Reason.QUANTITY_LIMIT: "More qualifying units on the check than the rule allows.",
+    Reason.BIRTHDAY: "Only around the customer's birthday.",
 }

@@ -27,6 +27,7 @@ from .filters import Moment, filter_failure
 from .inputs import Check, ProgramSettings
 from .matching import GoodsIndex, cover_units
 from .money import div_half_up, from_cents, scaled_int
+from .promotions import birthday_failure, whole_lines
 from .results import (
     AppliedRule,
     CouponIssue,
@@ -156,6 +157,7 @@ def evaluate(
     eff = state.eff
     total_units = sum(qty)
     goods = GoodsIndex(check.positions)
+    state.goods = goods
 
     not_applied: list[NotApplied] = []
     applied: list[AppliedRule] = []
@@ -177,6 +179,8 @@ def evaluate(
                 moment,
                 customer,
             )
+            if reason is None and cr.birthday is not None:
+                reason = birthday_failure(cr.birthday, customer, moment.date)
             if reason is not None:
                 if not auto:
                     _report(not_applied, cr, ref, reason)
@@ -189,6 +193,8 @@ def evaluate(
         units = 0
         if cr.is_goods:
             idx = goods.matched(cr.goods_filter)
+            if cr.whole_units:
+                idx = whole_lines(idx, qty)
             if not idx:
                 if not auto:
                     _report(not_applied, cr, ref, Reason.NO_MATCHING_GOODS)
@@ -196,6 +202,9 @@ def evaluate(
             units = sum([qty[i] for i in idx])
             if cr.min_units is not None and units < cr.min_units:
                 _report(not_applied, cr, ref, Reason.MIN_QUANTITY)
+                continue
+            if cr.limit_units is not None and units > cr.limit_units:
+                _report(not_applied, cr, ref, Reason.QUANTITY_LIMIT)
                 continue
             if cr.max_units is not None:
                 cover = cover_units(idx, qty, cr.max_units)

@@ -55,6 +55,23 @@ class CouponIssueSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BundleComponent:
+    """One part of a `bundle_price` bundle (promotions.md): which goods, how many units."""
+
+    include_categories: frozenset[str] = frozenset()
+    include_goods: frozenset[str] = frozenset()
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayWindow:
+    """The `birthday` filter: the check's local date is within these days of the birthday."""
+
+    days_before: int = 0
+    days_after: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: int
     key: str
@@ -80,6 +97,13 @@ class Rule:
     exclude_goods: frozenset[str] = frozenset()
     schedule: Schedule | None = None
     name: str = ""
+    # promotions.md: discount_cheapest, bundle_price, the cap, the quantity limit, birthdays
+    group_size: int | None = None
+    free_count: int | None = None
+    components: tuple[BundleComponent, ...] = ()
+    max_amount: Decimal | None = None
+    quantity_limit: Decimal | None = None
+    birthday: BirthdayWindow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +112,7 @@ class Customer:
     category: str | None = None  # category key
     has_completed_sales: bool = False  # any completed, not cancelled sale in this program before
     spendable_points: Decimal = Decimal("0.00")  # active bonus balance
+    birthday: date | None = None  # for the `birthday` filter (promotions.md)
 
 
 @dataclass(frozen=True, slots=True)

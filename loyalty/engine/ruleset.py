@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from . import actions as a
+from . import promotions
 from .errors import INVALID_RULE, EngineError
 from .inputs import Check, Rule
 from .matching import GoodsFilter
@@ -61,6 +62,9 @@ class CompiledRule:
         "activates_in",
         "expires_in",
         "series",
+        "whole_units",
+        "limit_units",
+        "birthday",
     )
 
     def __init__(self, rule: Rule, goods_filter: GoodsFilter | None):
@@ -132,6 +136,10 @@ class CompiledRule:
             else None
         )
         self.series = rule.coupon.series if rule.coupon is not None else None
+        # promotions.md; set by promotions.bind
+        self.whole_units = False  # weighed lines never match
+        self.limit_units = None  # quantity_limit in thousandths
+        self.birthday = None  # BirthdayWindow
 
     def __repr__(self):
         return f"<CompiledRule {self.id} {self.key!r} {self.action}>"
@@ -202,10 +210,13 @@ def compile_rules(rules: Iterable[Rule], *, strict: bool = True) -> RuleSet:
                 frozenset(rule.exclude_categories),
                 frozenset(rule.exclude_goods),
             )
+            if rule.components:
+                lists = promotions.bundle_lists(rule)
             goods_filter = filters.get(lists)
             if goods_filter is None:
                 goods_filter = filters[lists] = GoodsFilter(len(filters), *lists)
         compiled[rule.id] = CompiledRule(rule, goods_filter)
+        promotions.bind(compiled[rule.id], rule, filters)
     return RuleSet(tuple(valid), compiled, tuple(skipped))
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .actions import (
     ACTIONS,
+    BY_NAME,
     CREDIT_ACTIONS,
     GOODS_ACTIONS,
     ISSUE_ACTIONS,
@@ -19,6 +20,7 @@ from .filters import IDENTITIES, SALES
 from .inputs import Rule
 from .money import scaled_int
 from .periods import PERIODS
+from .promotions import validate as validate_promotions
 from .thresholds import MEASURES
 
 MODES = frozenset(("auto", "manual", "coupon", "kiosk"))
@@ -69,7 +71,7 @@ def validate_rule(rule: Rule) -> None:
     if rule.mode not in MODES:
         raise _error(rule, "mode", f"must be one of {', '.join(sorted(MODES))}")
     if rule.action not in ACTIONS:
-        raise _error(rule, "action", "is not one of the 11 actions")
+        raise _error(rule, "action", "is not a known action")
     if rule.value is not None:
         _check_value(rule, rule.value, "value")
     depends_on = rule.depends_on
@@ -130,3 +132,4 @@ def validate_rule(rule: Rule) -> None:
         raise _error(rule, "customer_identity", "must be any, identified or anonymous")
     if rule.schedule is not None and not rule.schedule.weekdays <= frozenset(range(1, 8)):
         raise _error(rule, "schedule.weekdays", "must be days 1 (Monday) to 7")
+    validate_promotions(rule, is_goods=is_goods, kind=BY_NAME[rule.action].kind)

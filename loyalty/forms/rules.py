@@ -31,7 +31,12 @@ GOODS_LIST_FIELDS = ("include_categories", "include_goods", "exclude_categories"
 GOODS_FIELDS = (*GOODS_LIST_FIELDS, "min_quantity", "max_quantity")
 CREDIT_FIELDS = ("credit_account", "credit_expires_in_days", "credit_activates_in_days")
 COUPON_FIELDS = ("coupon_series", "coupon_per", "coupon_quantity")
+# promotions.md
+CHEAPEST_FIELDS = ("group_size", "free_count")
+CAP_FIELDS = ("max_amount",)
+BIRTHDAY_FIELDS = ("birthday_days_before", "birthday_days_after")
 THRESHOLD_ROWS = 3
+COMPONENT_ROWS = 3
 
 HELP = {
     "name": _("Shown only in the panel."),
@@ -115,6 +120,26 @@ HELP = {
     "weekdays": _("None ticked: every day."),
     "time_from": _("Time of day the rule starts working. Empty: from midnight."),
     "time_to": _("Time of day it stops working (not included). Empty: until midnight."),
+    # promotions.md
+    "group_size": _(
+        "How many units make a group: 3 for “every third coffee”. Weighed goods never count."
+    ),
+    "free_count": _(
+        "How many units of each group get the discount, always the cheapest ones: "
+        "1 for “every third coffee free”. The value is their discount in percent (100 = free)."
+    ),
+    "max_amount": _("The most this rule gives on one check, in money or points. Empty: no limit."),
+    "quantity_limit": _(
+        "The rule applies only if the check holds at most this many matching units. "
+        "Empty: no limit."
+    ),
+    "birthday_days_before": _(
+        "Only for a customer whose birthday is this many days ahead or less. "
+        "Leave both birthday fields empty for everyone."
+    ),
+    "birthday_days_after": _(
+        "…or whose birthday was this many days ago or less (31 days in all at most)."
+    ),
 }
 
 
@@ -158,6 +183,29 @@ class ThresholdForm(forms.Form):
 ThresholdFormSet = formset_factory(ThresholdForm, extra=THRESHOLD_ROWS)
 
 
+class ComponentForm(forms.Form):
+    """One component of a bundle (meal deal): which goods and how many units."""
+
+    include_categories = CodeListField(label=_("categories"), datalist="category-codes")
+    include_goods = CodeListField(label=_("goods"), datalist="goods-codes")
+    quantity = forms.IntegerField(label=_("units"), required=False, min_value=1, max_value=999)
+
+    def is_blank(self):
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("include_categories") and not data.get("include_goods")
+
+    def component(self):
+        data = self.cleaned_data
+        return {
+            "include_categories": data["include_categories"],
+            "include_goods": data["include_goods"],
+            "quantity": data.get("quantity") or 1,
+        }
+
+
+ComponentFormSet = formset_factory(ComponentForm, extra=0)
+
+
 class RuleForm(BusinessModelForm):
     credit_account = forms.ChoiceField(label=_("credit to account"))
     weekdays = forms.TypedMultipleChoiceField(
@@ -181,6 +229,7 @@ class RuleForm(BusinessModelForm):
             *CREDIT_FIELDS, *COUPON_FIELDS,
             "applies_to_sales", "customer_identity", "customer_categories", "points_of_sale",
             "date_from", "date_to", "weekdays", "time_from", "time_to",
+            *CHEAPEST_FIELDS, *CAP_FIELDS, "quantity_limit", *BIRTHDAY_FIELDS,
         ]  # fmt: skip
         widgets = {
             "customer_categories": forms.CheckboxSelectMultiple,
@@ -230,6 +279,31 @@ class RuleForm(BusinessModelForm):
             self.data if self.is_bound else None, initial=initial_rows, prefix="thresholds"
         )
         self.threshold_errors = []
+        components = [
+            {
+                "include_categories": c.get("include_categories") or [],
+                "include_goods": c.get("include_goods") or [],
+                "quantity": c.get("quantity", 1),
+            }
+            for c in (self.instance.components or [])
+        ]
+        while len(components) < COMPONENT_ROWS:
+            components.append({})
+        # A post without the bundle rows (an older page, a script) keeps the stored ones.
+        self.components_posted = self.is_bound and "components-TOTAL_FORMS" in self.data
+        self.components = ComponentFormSet(
+            self.data if self.components_posted else None, initial=components, prefix="components"
+        )
+        self.component_errors = []
+
+    def component_rows(self):
+        if not self.components_posted:
+            return list(self.instance.components or [])
+        return [
+            row.component()
+            for row in self.components.forms
+            if row.is_valid() and not row.is_blank()
+        ]
 
     def threshold_rows(self):
         rows = []
@@ -250,14 +324,26 @@ class RuleForm(BusinessModelForm):
                         % {"row": i, "field": label, "message": " ".join(errors)}
                     )
             return cleaned
+        if self.components_posted and not self.components.is_valid():
+            for i, row_form in enumerate(self.components.forms, start=1):
+                for field, errors in row_form.errors.items():
+                    label = row_form.fields[field].label
+                    self._component_error(
+                        _("Component %(row)d, %(field)s: %(message)s")
+                        % {"row": i, "field": label, "message": " ".join(errors)}
+                    )
+            return cleaned
         data = {name: cleaned.get(name) for name in self._meta.fields}
         data["thresholds"] = self.threshold_rows()
+        data["components"] = self.component_rows()
         data["points_of_sale"] = list(cleaned.get("points_of_sale") or [])
         data["customer_categories"] = list(cleaned.get("customer_categories") or [])
         self._check_reward_lock(data)
         for field, message in rule_errors(program=self.program, data=data).items():
             if field == "thresholds":
                 self._threshold_error(message)
+            elif field == "components":
+                self._component_error(message)
             elif field in self.fields and field not in self.errors:
                 self.add_error(field, message)
             elif field not in self.fields:
@@ -298,8 +384,14 @@ class RuleForm(BusinessModelForm):
             if before != after:
                 if name == "thresholds":
                     self._threshold_error(message)
+                elif name == "components":
+                    self._component_error(message)
                 elif name in self.fields and name not in self.errors:
                     self.add_error(name, message)
+
+    def _component_error(self, message):
+        self.component_errors.append(message)
+        self.add_error(None, _("Bundle: %(message)s") % {"message": message})
 
     def _threshold_error(self, message):
         self.threshold_errors.append(message)
@@ -310,6 +402,7 @@ class RuleForm(BusinessModelForm):
         rule.thresholds = [
             {"from": str(row["from"]), "value": str(row["value"])} for row in self.threshold_rows()
         ]
+        rule.components = self.component_rows()
         if commit:
             rule.save()
             self.save_m2m()

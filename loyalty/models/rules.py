@@ -120,6 +120,26 @@ class Rule(TenantModel):
     weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
     time_from = models.TimeField(_("from time"), null=True, blank=True)
     time_to = models.TimeField(_("to time"), null=True, blank=True)
+    # promotions.md
+    group_size = models.PositiveSmallIntegerField(_("group size"), null=True, blank=True)
+    free_count = models.PositiveSmallIntegerField(
+        _("discounted units per group"), null=True, blank=True
+    )
+    # [{"include_categories": [...], "include_goods": [...], "quantity": 1}, ...]
+    components = models.JSONField(_("bundle components"), default=list, blank=True)
+    max_amount = models.DecimalField(
+        _("at most per check"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    quantity_limit = models.DecimalField(
+        _("only up to this many units"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    # the birthday filter is on when either is set (the other then counts as 0)
+    birthday_days_before = models.PositiveSmallIntegerField(
+        _("days before the birthday"), null=True, blank=True
+    )
+    birthday_days_after = models.PositiveSmallIntegerField(
+        _("days after the birthday"), null=True, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -199,6 +199,38 @@ def _rule(rule) -> dict:
     schedule = {name: value for name, value in schedule.items() if value not in (None, [])}
     if schedule:
         out["schedule"] = schedule
+    out.update(_promotions(rule))
+    return out
+
+
+def _promotions(rule) -> dict:
+    """promotions.md's rule fields, where set."""
+    out: dict = {}
+    if rule.group_size is not None:
+        out["group_size"] = rule.group_size
+    if rule.free_count is not None:
+        out["free_count"] = rule.free_count
+    if rule.components:
+        out["components"] = [
+            {
+                **{
+                    name: list(c[name])
+                    for name in ("include_categories", "include_goods")
+                    if c.get(name)
+                },
+                "quantity": c.get("quantity", 1),
+            }
+            for c in rule.components
+        ]
+    if rule.max_amount is not None:
+        out["max_amount"] = values.money(rule.max_amount)
+    if rule.quantity_limit is not None:
+        out["quantity_limit"] = values.quantity(rule.quantity_limit)
+    if rule.birthday_days_before is not None or rule.birthday_days_after is not None:
+        out["birthday"] = {
+            "days_before": rule.birthday_days_before or 0,
+            "days_after": rule.birthday_days_after or 0,
+        }
     return out
 
 

@@ -51,6 +51,8 @@ RULE_JSON_PATHS = {
     "weekdays": "schedule.weekdays",
     "time_from": "schedule.time_from",
     "time_to": "schedule.time_to",
+    "birthday_days_before": "birthday.days_before",
+    "birthday_days_after": "birthday.days_after",
 }
 SECTION_LABELS = {  # (one, several)
     "program": ("program", "programs"),
@@ -617,4 +619,6 @@ def _rule_fields(data: dict) -> dict:
         data["thresholds"], measure=data["depends_measure"]
     )
     fields["weekdays"] = sorted(data["weekdays"])
+    fields["max_amount"] = _quantize(data.get("max_amount"), values.CENT)
+    fields["quantity_limit"] = _quantize(data.get("quantity_limit"), values.MILLI)
     return fields

@@ -681,6 +681,13 @@ RULE_OPTIONAL = (
     "exclude_categories",
     "exclude_goods",
     "schedule",
+    # promotions.md
+    "group_size",
+    "free_count",
+    "components",
+    "max_amount",
+    "quantity_limit",
+    "birthday",
 )
 
 
@@ -716,12 +723,49 @@ def _rule(r, value, path):
     coupon_fields, series_key = _coupon(r, obj.get("coupon"), f"{path}.coupon")
     fields.update(coupon_fields)
     fields.update(_schedule(r, obj.get("schedule"), f"{path}.schedule"))
+    fields.update(_promotions(r, obj, path))
     refs = {
         "coupon_series": series_key,
         "points_of_sale": r.list_of(obj, "points_of_sale", path, r.key_value),
         "customer_categories": r.list_of(obj, "customer_categories", path, r.key_value),
     }
     return Item(path, r.key(obj, "key", path), fields, refs)
+
+
+def _promotions(r, obj, path):
+    """promotions.md's rule fields; their meaning is checked by rules_validation."""
+    fields = {
+        "group_size": r.integer(obj, "group_size", path, maximum=32767),
+        "free_count": r.integer(obj, "free_count", path, maximum=32767),
+        "max_amount": _raw_decimal(r, obj, "max_amount", path),
+        "quantity_limit": _raw_decimal(r, obj, "quantity_limit", path),
+        "birthday_days_before": None,
+        "birthday_days_after": None,
+    }
+
+    def component(value, item_path):
+        item = r.fields(
+            value, item_path, optional=("include_categories", "include_goods", "quantity")
+        )
+        if item is None:
+            return None
+        out = {}
+        for name in ("include_categories", "include_goods"):
+            out[name] = [c for c in r.list_of(item, name, item_path, r.code_value) if c is not None]
+        out["quantity"] = r.integer(item, "quantity", item_path, default=1, maximum=32767)
+        return out
+
+    fields["components"] = [c for c in r.list_of(obj, "components", path, component) if c]
+    birthday = obj.get("birthday")
+    if birthday is not None:
+        window_path = f"{path}.birthday"
+        window = r.fields(birthday, window_path, optional=("days_before", "days_after"))
+        if window is not None:
+            before = r.integer(window, "days_before", window_path, default=0, maximum=366)
+            after = r.integer(window, "days_after", window_path, default=0, maximum=366)
+            fields["birthday_days_before"] = before or 0
+            fields["birthday_days_after"] = after or 0
+    return fields
 
 
 def _string(r, obj, name, path, default):

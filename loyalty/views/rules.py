@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.tenancy import get_scoped, scoped
+from loyalty import engine
 from loyalty.forms.rules import COUPON_FIELDS, CREDIT_FIELDS, GOODS_FIELDS, RuleForm
 from loyalty.models import Goods, GoodsCategory, Program, Rule
 from loyalty.permissions import panel_view
+from loyalty.rules_summary import rule_conditions
 from loyalty.rules_validation import special_price_warning
 
 # The datalists are a typing aid; a very large catalogue is still matched by code.
@@ -30,7 +32,14 @@ def rule_index(request):
 @panel_view()
 def rule_list(request, program_pk):
     program = get_scoped(Program, request.business, pk=program_pk)
-    rules = list(scoped(Rule, request.business).filter(program=program).order_by("priority", "id"))
+    rules = list(
+        scoped(Rule, request.business)
+        .filter(program=program)
+        .prefetch_related("points_of_sale", "customer_categories")
+        .order_by("priority", "id")
+    )
+    for rule in rules:
+        rule.conditions = rule_conditions(rule)
     return render(
         request,
         "panel/rule_list.html",
@@ -60,6 +69,8 @@ def _form_context(request, form, program, title):
         "goods_actions": sorted(Rule.GOODS_ACTIONS),
         "credit_actions": sorted(Rule.CREDIT_ACTIONS),
         "issue_actions": sorted(Rule.ISSUE_ACTIONS),
+        "capped_actions": sorted(engine.DISCOUNT_ACTIONS | engine.CREDIT_ACTIONS),
+        "goods_include_actions": sorted(Rule.GOODS_ACTIONS - {"bundle_price"}),
         "goods_fields": GOODS_FIELDS,
         "credit_fields": CREDIT_FIELDS,
         "coupon_fields": COUPON_FIELDS,

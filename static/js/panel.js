@@ -91,7 +91,12 @@
     var groups = {
       goods: (form.getAttribute("data-goods-actions") || "").split(" "),
       credit: (form.getAttribute("data-credit-actions") || "").split(" "),
-      issue: (form.getAttribute("data-issue-actions") || "").split(" ")
+      issue: (form.getAttribute("data-issue-actions") || "").split(" "),
+      // promotions.md: the fields of the cheapest-units and bundle actions, the cap
+      cheapest: (form.getAttribute("data-cheapest-actions") || "").split(" "),
+      bundle: (form.getAttribute("data-bundle-actions") || "").split(" "),
+      capped: (form.getAttribute("data-capped-actions") || "").split(" "),
+      "goods-include": (form.getAttribute("data-goods-include-actions") || "").split(" ")
     };
     function update() {
       each("[data-show-for]", function (section) {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from loyalty.engine import CreditTarget
+from loyalty.engine import BundleComponent, CreditTarget
 from loyalty.engine.actions import ACTIONS
 
 from .engine_builders import D, item, items, line_discounts, reasons, rule, run
@@ -17,6 +17,11 @@ CGP, CGA, CCP, CCA = (
     "credit_check_amount",
 )
 IG, IC = "issue_coupon_goods", "issue_coupon_check"
+DC, BP = "discount_cheapest", "bundle_price"
+MEAL = (
+    BundleComponent(frozenset({"coffee"}), frozenset(), 1),
+    BundleComponent(frozenset({"bakery"}), frozenset(), 1),
+)
 
 COFFEE = {"include_categories": ["coffee"]}
 
@@ -71,6 +76,13 @@ CASES = [
     case("issue-goods-value-wins", IG, "3", "BEANS", "0.00", coupons=3, coupon_quantity=1),
     case("issue-check", IC, None, "LATTE", "0.00", coupons=1),
     case("issue-check-value-wins", IC, "2", "LATTE", "0.00", coupons=2, coupon_quantity=5),
+    case("cheapest-free", DC, "100", "LATTE*2 CROISSANT", "0.00 45.00", group_size=3,
+         free_count=1),
+    case("cheapest-part-of-a-line", DC, "50", "LATTE*4", "60.00", group_size=2, free_count=1),
+    case("cheapest-weighed-never", DC, "100", "LATTE TEA*1.5", "0.00 0.00", group_size=2,
+         free_count=1, max_quantity="1"),
+    case("bundle-dearest-units", BP, "100.00", "LATTE CROISSANT CAKE", "17.14 0.00 22.86",
+         components=MEAL),
 ]
 # fmt: on
 

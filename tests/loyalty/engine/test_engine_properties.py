@@ -10,7 +10,11 @@ from hypothesis import strategies as st
 
 from loyalty.engine import (
     ACTIONS,
+    CREDIT_ACTIONS,
+    DISCOUNT_ACTIONS,
     PERCENT_ACTIONS,
+    BirthdayWindow,
+    BundleComponent,
     Customer,
     Position,
     ProgramSettings,
@@ -24,10 +28,17 @@ from .engine_builders import check as make_check
 
 CODES = ["LATTE", "CROISSANT", "BEANS", "TEA", "CAKE"]
 CATEGORIES = ["coffee", "bakery", "coffee-beans", "tea", ""]
-GOODS_ACTIONS = {a for a in ACTIONS if "goods" in a or a == "special_price"}
+GOODS_ACTIONS = {
+    a
+    for a in ACTIONS
+    if "goods" in a or a in ("special_price", "discount_cheapest", "bundle_price")
+}
 
 cents = st.integers(min_value=0, max_value=50_000).map(lambda c: Decimal(c).scaleb(-2))
-units = st.integers(min_value=1, max_value=10_000).map(lambda m: Decimal(m).scaleb(-3))
+units = st.one_of(
+    st.integers(min_value=1, max_value=10_000).map(lambda m: Decimal(m).scaleb(-3)),
+    st.integers(min_value=1, max_value=6).map(Decimal),  # whole units (promotions.md actions)
+)
 
 
 @st.composite
@@ -69,6 +80,7 @@ def rules(draw):
                 options["max_quantity"] = Decimal(high).scaleb(-3)
         if action.startswith("issue"):
             options["per"] = draw(st.sampled_from(["check", "item"]))
+        options.update(draw(promotion_options(action, options)))
         if draw(st.booleans()) and value is not None:
             higher = draw(st.integers(min_value=1, max_value=50_000))
             options["thresholds"] = [("0", value), (Decimal(higher).scaleb(-2), value)]
@@ -91,8 +103,47 @@ def rules(draw):
     return made
 
 
+@st.composite
+def promotion_options(draw, action, options):
+    """promotions.md's fields: the two actions' own, the cap, the limit, the birthday."""
+    extra: dict = {}
+    if action == "discount_cheapest":
+        group = draw(st.integers(2, 4))
+        extra["group_size"] = group
+        extra["free_count"] = draw(st.integers(1, group - 1))
+    if action == "bundle_price":
+        options.pop("include_categories", None)
+        extra["components"] = tuple(
+            BundleComponent(
+                frozenset(draw(st.sets(st.sampled_from(CATEGORIES), max_size=2))),
+                frozenset(draw(st.sets(st.sampled_from(CODES), max_size=1))),
+                draw(st.integers(1, 2)),
+            )
+            for _ in range(draw(st.integers(2, 3)))
+        )
+    if action in ("discount_cheapest", "bundle_price") and "max_quantity" in options:
+        options["max_quantity"] = options["max_quantity"].to_integral_value()
+        low = options.get("min_quantity")
+        if low is not None and options["max_quantity"] < low:
+            del options["max_quantity"]
+    if (action in DISCOUNT_ACTIONS or action in CREDIT_ACTIONS) and draw(st.booleans()):
+        extra["max_amount"] = draw(st.integers(1, 20_000).map(lambda c: Decimal(c).scaleb(-2)))
+    if action in GOODS_ACTIONS and draw(st.booleans()):
+        low = options.get("min_quantity") or Decimal(0)
+        extra["quantity_limit"] = low + draw(st.integers(0, 8000).map(lambda m: Decimal(m) / 1000))
+    if draw(st.integers(0, 4)) == 0:
+        extra["birthday"] = BirthdayWindow(draw(st.integers(0, 10)), draw(st.integers(0, 10)))
+    return extra
+
+
 customers = st.sampled_from(
-    [None, CUSTOMER, Customer(None), Customer(5, "vip", True, Decimal("100.00"))]
+    [
+        None,
+        CUSTOMER,
+        Customer(None),
+        Customer(5, "vip", True, Decimal("100.00")),
+        Customer(6, birthday=NOW.date()),
+    ]
 )
 
 
@@ -199,3 +250,35 @@ def test_random_order_many_rules_same_result():
     for _ in range(5):
         rnd.shuffle(many)
         assert evaluate(compile_rules(many), chk, ProgramSettings()) == first
+
+
+whole_positions = st.lists(
+    st.builds(
+        Position,
+        code=st.sampled_from(CODES),
+        title=st.just(""),
+        category=st.sampled_from(CATEGORIES),
+        price=cents,
+        quantity=st.integers(1, 5).map(Decimal),
+    ),
+    max_size=8,
+)
+
+
+@PROPERTY
+@given(whole_positions, st.data(), st.randoms(use_true_random=False))
+def test_cheapest_and_bundle_totals_do_not_depend_on_position_order(pos, data, rnd):
+    """promotions.md picks units by price (ties by position), so on undiscounted whole
+    units the rule's discount is the same in any position order."""
+    action = data.draw(st.sampled_from(["discount_cheapest", "bundle_price"]))
+    options = data.draw(promotion_options(action, {}))
+    options.pop("quantity_limit", None)
+    options.pop("birthday", None)
+    value = "100" if action == "discount_cheapest" else data.draw(cents)
+    promo = rule(1, action, value, **options)
+    first = evaluate(compile_rules([promo]), make_check(*pos), ProgramSettings())
+    shuffled = list(pos)
+    rnd.shuffle(shuffled)
+    again = evaluate(compile_rules([promo]), make_check(*shuffled), ProgramSettings())
+    assert again.discount == first.discount
+    assert again.discount == sum((p.discount for p in again.positions), Decimal("0.00"))

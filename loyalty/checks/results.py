@@ -183,6 +183,8 @@ def _refuse(body: dict):
                 "customer_identity",
                 "customer_category",
                 "applies_to_sales",
+                "quantity_limit",
+                "birthday",
             ):
                 code = "coupon_not_applicable"
             raise Refused(item["message"], code=code, field="coupons", extra={"ref": item["ref"]})

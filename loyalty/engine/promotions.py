@@ -22,8 +22,8 @@ Decisions where promotions.md is silent (docs/promotions.md):
 from calendar import isleap
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from functools import partial
+from math import lcm
 
 from .errors import INVALID_RULE, EngineError, Reason
 from .inputs import BirthdayWindow, Customer, Rule
@@ -47,9 +47,11 @@ def as_decimal(value) -> Decimal | None:
     return None
 
 
-def _unit_price(eff: list[int], qty: list[int], i: int):
-    """The effective unit price of line i, exact (an int for a single unit)."""
-    return eff[i] if qty[i] == 1000 else Fraction(eff[i] * 1000, qty[i])
+def _price_key(eff: list[int], qty: list[int], lines):
+    """A sort key of the whole-unit lines' effective unit prices, exact and integer:
+    eff / units scaled by the lcm of the lines' unit counts (cheaper than Fractions)."""
+    scale = lcm(*[qty[i] // 1000 for i in lines]) * 1000
+    return lambda i: eff[i] * (scale // qty[i])
 
 
 def whole_lines(idx: tuple[int, ...], qty: list[int]) -> tuple[int, ...]:
@@ -66,8 +68,9 @@ def discount_cheapest(state, idx, cover, value, *, group: int, free: int, max_fr
     if not n:
         return 0, 0, 0
     num, den = value
-    # cheapest effective unit price first; ties: the later position first
-    order = sorted(idx, key=lambda i: (_unit_price(eff, qty, i), -i))
+    # cheapest effective unit price first; ties: the later position first (a stable sort
+    # of the lines in reverse position order)
+    order = sorted(reversed(idx), key=_price_key(eff, qty, idx))
     total = 0
     for i in order:
         units = qty[i] // 1000
@@ -89,54 +92,70 @@ def discount_cheapest(state, idx, cover, value, *, group: int, free: int, max_fr
 def bundle_price(state, idx, cover, value, *, components, max_bundles):
     """Bundles of the components' units cost `value` each; see the module's notes."""
     qty, eff = state.qty, state.eff
+    matched = state.goods.matched
     allowed = set(idx)
+    left: dict[int, int] = {}  # units not yet bundled
     ranked = []
-    for goods_filter, _need in components:
-        lines = [i for i in state.goods.matched(goods_filter) if i in allowed]
+    price = _price_key(eff, qty, idx)
+    for goods_filter, need in components:
+        lines = [i for i in matched(goods_filter) if i in allowed]
         if not lines:
             return 0, 0, 0
-        # the most expensive units first; ties: the earlier position first
-        ranked.append(sorted(lines, key=lambda i: (-_unit_price(eff, qty, i), i)))
-    left = {i: qty[i] // 1000 for i in allowed}
-    rest = {i: eff[i] for i in allowed}  # effective amount of the units not yet bundled
+        # the most expensive units first; ties: the earlier position first (stable sort)
+        lines.sort(key=price, reverse=True)
+        ranked.append((lines, need))
+        for i in lines:
+            left[i] = qty[i] // 1000
+    rest = {i: eff[i] for i in left}  # effective amount of the units not yet bundled
     discounts: dict[int, int] = {}
     bundles = 0
     while max_bundles is None or bundles < max_bundles:
         taken: dict[int, int] = {}
-        for (_filter, need), lines in zip(components, ranked, strict=True):
+        complete = True
+        for lines, need in ranked:
             for i in lines:
                 available = left[i] - taken.get(i, 0)
-                if available <= 0:
-                    continue
-                t = need if need < available else available
-                taken[i] = taken.get(i, 0) + t
-                need -= t
-                if not need:
-                    break
+                if available > 0:
+                    t = need if need < available else available
+                    taken[i] = taken.get(i, 0) + t
+                    need -= t
+                    if not need:
+                        break
             if need:
+                complete = False
                 break
-        else:
-            parts = []
-            for i in sorted(taken):
-                units = taken[i]
-                amount = rest[i] if units == left[i] else div_half_up(rest[i] * units, left[i])
-                rest[i] -= amount
-                left[i] -= units
-                parts.append((i, amount))
-            off = sum(amount for _i, amount in parts) - value
-            if off > 0:
-                shares = distribute_cents(off, [amount for _i, amount in parts])
-                for (i, _amount), share in zip(parts, shares, strict=True):
-                    discounts[i] = discounts.get(i, 0) + share
-            bundles += 1
-            continue
-        break
+        if not complete:
+            break
+        bundles += 1
+        parts = []
+        amount_sum = 0
+        for i in sorted(taken):
+            units = taken[i]
+            amount = rest[i] if units == left[i] else div_half_up(rest[i] * units, left[i])
+            rest[i] -= amount
+            left[i] -= units
+            parts.append((i, amount))
+            amount_sum += amount
+        off = amount_sum - value
+        if off > 0:
+            shares = distribute_cents(off, [amount for _i, amount in parts])
+            for (i, _amount), share in zip(parts, shares, strict=True):
+                discounts[i] = discounts.get(i, 0) + share
     total = 0
     for i, d in discounts.items():
         eff[i] -= d
         total += d
     state.total -= total
     return total, 0, 0
+
+
+def capped_check_percent(state, idx, cover, value, *, cap: int):
+    """`discount_check_percent` with `max_amount`: capped before it is distributed."""
+    from .actions import _distribute_check_discount  # actions imports this module
+
+    num, den = value
+    discount = div_half_up(state.total * num, den)
+    return _distribute_check_discount(state, cap if discount > cap else discount), 0, 0
 
 
 def capped(apply, cap: int, on_credit: bool):
@@ -244,7 +263,10 @@ def bind(cr, rule: Rule, filters: dict) -> None:
         cr.limit_units = scaled_int(as_decimal(rule.quantity_limit), 3)
     if rule.max_amount is not None:
         cap_cents = scaled_int(as_decimal(rule.max_amount), 2)
-        cr.apply = capped(cr.apply, cap_cents, on_credit=cr.is_credit)
+        if action == "discount_check_percent":
+            cr.apply = partial(capped_check_percent, cap=cap_cents)
+        else:
+            cr.apply = capped(cr.apply, cap_cents, on_credit=cr.is_credit)
     if rule.birthday is not None:
         cr.birthday = rule.birthday
         cr.has_filters = True

@@ -17,6 +17,7 @@ matched unit is covered, else the covered thousandths of each matched line (max_
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .money import distribute_cents, div_half_up
 from .promotions import bundle_price, discount_cheapest
@@ -31,7 +32,7 @@ class State:
         self.qty = qty  # thousandths of a unit
         self.eff = eff  # cents, never below 0
         self.total = sum(eff)
-        self.goods = None  # the check's GoodsIndex (bundle components match through it)
+        self.goods: Any = None  # the check's GoodsIndex (bundle components match through it)
 
 
 # value: percent actions get (numerator, denominator * 100) of the percent, money actions

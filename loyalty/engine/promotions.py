@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 from math import lcm
+from typing import TypeGuard
 
 from .errors import INVALID_RULE, EngineError, Reason
 from .inputs import BirthdayWindow, Customer, Rule
@@ -260,9 +261,9 @@ def bind(cr, rule: Rule, filters: dict) -> None:
             )
             cr.apply = partial(bundle_price, components=components, max_bundles=cap)
     if rule.quantity_limit is not None:
-        cr.limit_units = scaled_int(as_decimal(rule.quantity_limit), 3)
+        cr.limit_units = scaled_int(Decimal(rule.quantity_limit), 3)  # validated: exact
     if rule.max_amount is not None:
-        cap_cents = scaled_int(as_decimal(rule.max_amount), 2)
+        cap_cents = scaled_int(Decimal(rule.max_amount), 2) or 0
         if action == "discount_check_percent":
             cr.apply = partial(capped_check_percent, cap=cap_cents)
         else:
@@ -279,7 +280,7 @@ def _error(rule: Rule, field: str, problem: str) -> EngineError:
     return EngineError(INVALID_RULE, f"Rule {rule.key!r}: {field} {problem}.", field)
 
 
-def _whole(value) -> bool:
+def _whole(value) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

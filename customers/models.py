@@ -285,3 +285,7 @@ class CustomerSession(TenantModel):
     class Meta:
         # The table keeps the name it had in the terminal app (moved in issue 16, state only).
         db_table = "terminal_customersession"
+
+
+# The stamp cards' ledger (promotions.md), in a module of its own.
+from .stamp_models import StampAccount, StampEntry  # noqa: E402, F401

@@ -186,4 +186,7 @@ def check_ledger() -> list[str]:
             f"lot {lot['pk']} of account {lot['account_id']}: remaining {lot['remaining']}"
             f" outside 0..{lot['amount']}"
         )
+    from .stamps import check_stamps  # the stamp cards' own ledger (promotions.md)
+
+    problems += check_stamps()
     return problems

@@ -7,12 +7,19 @@ from django.dispatch import receiver
 from coupons.models import CouponSeries
 
 from .middleware import SESSION_KEY, active_memberships, choose_membership
-from .models import Program, Rule
+from .models import Program, Rule, StampCard
 
 
 @receiver(post_save, sender=Rule)
 @receiver(post_delete, sender=Rule)
 def _rule_changed(sender, instance, **kwargs):
+    Program.bump_version(instance.program_id)
+
+
+@receiver(post_save, sender=StampCard)
+@receiver(post_delete, sender=StampCard)
+def _stamp_card_changed(sender, instance, **kwargs):
+    # Cards are cached per program version too (loyalty/checks/stamps.py).
     Program.bump_version(instance.program_id)
 
 

@@ -25,6 +25,7 @@ from loyalty.models import (
     Program,
     Rule,
     Sale,
+    StampCard,
 )
 
 D = Decimal
@@ -285,3 +286,20 @@ class SaleFactory(factory.django.DjangoModelFactory):
     amount_to_pay = factory.LazyAttribute(lambda o: D(o.amount) - D(o.discount))
     points_paid = D("0.00")
     money_to_pay = factory.LazyAttribute(lambda o: D(o.amount_to_pay) - D(o.points_paid))
+
+
+class StampCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StampCard
+
+    program = factory.SubFactory(ProgramFactory)
+    business = factory.SelfAttribute("program.business")
+    key = factory.Sequence(lambda n: f"card-{n}")
+    name = factory.Sequence(lambda n: f"Card {n}")
+    stamps = 6
+    counts = StampCard.Counts.UNITS
+    reward = factory.SubFactory(
+        CouponSeriesFactory,
+        program=factory.SelfAttribute("..program"),
+        business=factory.SelfAttribute("..business"),
+    )

@@ -8,6 +8,8 @@ from customers import ledger
 from customers.models import Customer
 from loyalty.models import Sale
 
+from . import stamps
+
 
 def cancel_sale(*, sale, device=None, staff=None) -> Sale:
     """Cancel `sale` (idempotent: a second call changes nothing) and return it."""
@@ -21,6 +23,7 @@ def cancel_sale(*, sale, device=None, staff=None) -> Sale:
         now = timezone.now()
         ledger.reverse_sale_entries(sale=sale, at=now)
         coupon_services.restore_after_cancel(sale=sale, at=now)
+        stamps.take_back(sale=sale, at=now)  # after: a reward still redeemed was used
         sale.status = Sale.CANCELLED
         sale.cancelled_at = now
         sale.save(update_fields=["status", "cancelled_at"])

@@ -17,7 +17,7 @@ from customers import ledger
 from customers.services import get_or_register_by_phone
 from loyalty.models import IdempotencyRecord, Sale
 
-from . import store
+from . import stamps, store
 from .context import build_context
 from .evaluate import run_engine, top_ups_of
 from .inputs import CheckInput
@@ -163,8 +163,9 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
         )
         _move_points(sale, customer, ctx, result, at, statement if deferred_points else None)
         _redeem_coupons(sale, customer, ctx, device, staff, at)
+        body["stamps"], rewards = stamps.earn(ctx, result, customer, sale, at)
         body["coupons_issued"], planned = _issue_coupons(
-            sale, customer, ctx, result, device, at, statement
+            sale, customer, ctx, result, device, at, statement, rewards
         )
 
         body["sale"] = {
@@ -252,15 +253,16 @@ def _redeem_coupons(sale, customer, ctx, device, staff, at):
             )
 
 
-def _issue_coupons(sale, customer, ctx, result, device, at, statement):
+def _issue_coupons(sale, customer, ctx, result, device, at, statement, rewards=None):
     """Issue what the rules earned, one batch per series whatever the number of rules that
     issue it: ([{series, code, valid_to}], the planned issues to verify).
 
     New-code coupons and the customer's message are written by the sale's own `statement`
-    (one round trip less a confirm, docs/benchmarks.md P2); stock codes are issued here."""
-    if not result.coupons_issued:
+    (one round trip less a confirm, docs/benchmarks.md P2); stock codes are issued here.
+    `rewards` (series key -> quantity) are the stamp cards' rewards, issued alike."""
+    if not result.coupons_issued and not rewards:
         return [], []
-    quantities: dict[str, int] = {}
+    quantities: dict[str, int] = dict(rewards or {})
     for issue in result.coupons_issued:
         quantities[issue.series] = quantities.get(issue.series, 0) + issue.quantity
     known = ctx.compiled.series_by_key

@@ -1,6 +1,7 @@
 from core.errors import Refused
 from loyalty import engine
 
+from . import stamps
 from .context import build_context
 from .inputs import CheckInput
 from .results import build_result, public
@@ -25,4 +26,6 @@ def evaluate_check(*, point_of_sale, data: CheckInput) -> dict:
     """Evaluate a check against the program's rules; writes nothing."""
     ctx = build_context(point_of_sale=point_of_sale, data=data)
     result = run_engine(ctx)
-    return public(build_result(ctx, result, top_ups=top_ups_of(ctx)))
+    body = public(build_result(ctx, result, top_ups=top_ups_of(ctx)))
+    body["stamps"] = stamps.preview(ctx, result)
+    return body

@@ -3,6 +3,7 @@ from .devices import Device
 from .rules import Rule
 from .sales import CashierConfirmToken, IdempotencyRecord, Sale, SalePosition, SaleRule
 from .staff import Invitation
+from .stamps import StampCard
 from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "Sale",
     "SalePosition",
     "SaleRule",
+    "StampCard",
 ]

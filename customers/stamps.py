@@ -1,0 +1,132 @@
+"""The stamp cards' ledger (promotions.md "Stamp cards"): an account per customer and card,
+append-only entries, reversals on cancel.
+
+Invariant (checked by `check_stamps`, part of check_ledger): `account.balance` == sum of
+its entries. Callers hold the customer's row locked (confirm and cancel lock it first), so
+one customer's stamps change in one transaction at a time; the accounts are locked too.
+"""
+
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from .stamp_models import StampAccount, StampEntry
+
+Kind = StampEntry.Kind
+
+
+def balances(*, customer_id: int, card_ids: list[int]) -> dict[int, int]:
+    """card id -> the customer's stamps (0 where the card has no account yet)."""
+    if not card_ids:
+        return {}
+    found = dict(
+        StampAccount.objects.filter(customer_id=customer_id, card_id__in=card_ids).values_list(
+            "card_id", "balance"
+        )
+    )
+    return {card_id: found.get(card_id, 0) for card_id in card_ids}
+
+
+def lock_accounts(*, customer, card_ids: list[int]) -> dict[int, StampAccount]:
+    """card id -> the customer's account, created where missing, locked (card order)."""
+    StampAccount.objects.bulk_create(
+        [
+            StampAccount(business_id=customer.business_id, customer_id=customer.pk, card_id=c)
+            for c in card_ids
+        ],
+        ignore_conflicts=True,
+    )
+    rows = (
+        StampAccount.objects.select_for_update()
+        .filter(customer_id=customer.pk, card_id__in=card_ids)
+        .order_by("pk")
+    )
+    return {row.card_id: row for row in rows}
+
+
+def post(*, account: StampAccount, added: int, used: int, rewards: int, sale, at) -> None:
+    """Stamps a sale earned (`added`) and the stamps its filled cards used (`used`, for
+    `rewards` reward coupons); the account's balance moves by their difference."""
+    entries = []
+    if added:
+        entries.append(_entry(account, added, Kind.STAMP, sale, at))
+    if used:
+        entries.append(_entry(account, -used, Kind.REWARD, sale, at, rewards=rewards))
+    if not entries:
+        return
+    StampEntry.objects.bulk_create(entries)
+    StampAccount.objects.filter(pk=account.pk).update(balance=F("balance") + added - used)
+    account.balance += added - used
+
+
+def _entry(account, amount, kind, sale, at, **fields) -> StampEntry:
+    return StampEntry(
+        business_id=account.business_id,
+        account=account,
+        amount=amount,
+        kind=kind,
+        sale=sale,
+        created_at=at,
+        **fields,
+    )
+
+
+def reverse_sale(*, sale, used_rewards: dict[int, int], at) -> None:
+    """Reverses `sale`'s stamp entries not reversed yet: its stamps go; the stamps of a
+    filled card come back unless its reward coupon was used (`used_rewards`: card id ->
+    how many of the sale's reward coupons were redeemed): those the card owes, so the
+    balance may go below zero and later stamps repay it. A second call writes nothing."""
+    account_ids = list(
+        StampEntry.objects.filter(sale=sale).values_list("account_id", flat=True).distinct()
+    )
+    if not account_ids:
+        return
+    accounts = {
+        a.pk: a
+        for a in StampAccount.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+    }
+    entries = StampEntry.objects.filter(sale=sale, reversals__isnull=True).exclude(
+        kind=Kind.REVERSAL
+    )
+    reversals, moves = [], dict.fromkeys(accounts, 0)
+    for entry in entries.order_by("id"):
+        account = accounts[entry.account_id]
+        amount = -entry.amount
+        if entry.kind == Kind.REWARD:
+            used = min(used_rewards.get(account.card_id, 0), entry.rewards)
+            # Only the rewards still unused give their stamps back.
+            amount = (entry.rewards - used) * (-entry.amount // entry.rewards)
+        reversals.append(
+            StampEntry(
+                business_id=account.business_id,
+                account=account,
+                amount=amount,
+                kind=Kind.REVERSAL,
+                sale=sale,
+                reverses=entry,
+                created_at=at,
+            )
+        )
+        moves[account.pk] += amount
+    StampEntry.objects.bulk_create(reversals)
+    for pk, move in moves.items():
+        if move:
+            StampAccount.objects.filter(pk=pk).update(balance=F("balance") + move)
+
+
+def check_stamps() -> list[str]:
+    """Every stamp account whose balance disagrees with the sum of its entries."""
+    total = (
+        StampEntry.objects.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rows = StampAccount.objects.annotate(total=Coalesce(Subquery(total), 0)).exclude(
+        balance=F("total")
+    )
+    return [
+        f"stamp account {row.pk} (business {row.business_id}, customer {row.customer_id}, "
+        f"card {row.card_id}): balance {row.balance} != sum of entries {row.total}"
+        for row in rows.order_by("pk")
+    ]

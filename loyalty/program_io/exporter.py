@@ -9,7 +9,7 @@ from certificates.models import CertificateSeries, GiftCertificate
 from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
-from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule
+from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule, StampCard
 
 from . import values
 from .schema import FORMAT
@@ -62,6 +62,7 @@ def export_program(program) -> dict:
         "coupon_series": [_series(s) for s in series],
         "rules": [_rule(rule) for rule in rules],
         "certificates": _certificates(program),
+        "stamp_cards": _stamp_cards(program),
     }
 
 
@@ -265,4 +266,30 @@ def _certificates(program) -> list[dict]:
             "all_or_nothing": cert.all_or_nothing,
         }
         for cert in certificates
+    ]
+
+
+def _stamp_cards(program) -> list[dict]:
+    cards = (
+        scoped(StampCard, program.business_id)
+        .filter(program=program)
+        .select_related("reward")
+        .order_by("key")
+    )
+    return [
+        {
+            "key": card.key,
+            "name": card.name,
+            "stamps": card.stamps,
+            "counts": card.counts,
+            "include_categories": list(card.include_categories),
+            "include_goods": list(card.include_goods),
+            "exclude_categories": list(card.exclude_categories),
+            "exclude_goods": list(card.exclude_goods),
+            "min_amount": None if card.min_amount is None else values.money(card.min_amount),
+            "reward": card.reward.key,
+            "expires_in_days": card.expires_in_days,
+            "is_active": card.is_active,
+        }
+        for card in cards
     ]

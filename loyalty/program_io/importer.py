@@ -25,7 +25,9 @@ from coupons import series_rules
 from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
+from loyalty.models.stamps import StampCard
 from loyalty.rules_validation import REWARD_FIELDS, rule_error_details
+from loyalty.services.stamp_cards import stamp_card_problems
 
 from . import values
 from .errors import ProgramImportError
@@ -64,6 +66,7 @@ SECTION_LABELS = {  # (one, several)
     "coupon_series": ("coupon series", "coupon series"),
     "rules": ("rule", "rules"),
     "certificates": ("certificate", "certificates"),
+    "stamp_cards": ("stamp card", "stamp cards"),
 }
 
 
@@ -263,6 +266,7 @@ class _Import:
         self.series = self.import_series()
         self.rules = self.import_rules()
         self.link_series_rewards()
+        self.import_stamp_cards()
         self.import_certificates()
         self.queue_codes()
 
@@ -520,6 +524,34 @@ class _Import:
                     self.result.updated["coupon_series"] += 1
                 # which rule a coupon applies is part of the compiled rule set
                 Program.bump_version(self.program.pk)
+
+    def import_stamp_cards(self):
+        """promotions.md's stamp cards; their reward is a coupon series of the program."""
+        existing = self._by_key(self.scoped(StampCard).filter(program=self.program))
+        for item in self.doc.stamp_cards:
+            reward_key = item.refs["reward"]
+            reward = None
+            if reward_key is not None:
+                reward = self.resolve(
+                    "coupon_series",
+                    self.series,
+                    reward_key,
+                    f"{item.path}.reward",
+                    _("Unknown coupon series “%(key)s”.") % {"key": reward_key},
+                )
+                if reward is None:
+                    continue
+            fields = dict(item.fields, reward=reward)
+            problems = stamp_card_problems(program=self.program, data=fields)
+            for name, message in problems:
+                self.error(f"{item.path}.{name}", message)
+            if problems:
+                continue
+            card = existing.get(item.key) or StampCard(
+                business=self.business, program=self.program, key=item.key
+            )
+            self.result.count("stamp_cards", _sync(card, fields))
+            existing[item.key] = card
 
     # -- certificates and codes ----------------------------------------------------------
 

@@ -42,6 +42,7 @@ SECTIONS = (
     "coupon_series",
     "rules",
     "certificates",
+    "stamp_cards",
 )
 
 
@@ -66,6 +67,7 @@ class ProgramDocument:
     coupon_series: list[Item] = field(default_factory=list)
     rules: list[Item] = field(default_factory=list)
     certificates: list[Item] = field(default_factory=list)
+    stamp_cards: list[Item] = field(default_factory=list)
 
 
 def parse_document(raw_bytes) -> dict:
@@ -127,6 +129,7 @@ def read_document(document) -> ProgramDocument:
         "coupon_series": _coupon_series,
         "rules": _rule,
         "certificates": _certificate,
+        "stamp_cards": _stamp_card,
     }
     for section, read_item in readers.items():
         raw = document.get(section)
@@ -932,3 +935,35 @@ def _certificate(r, value, path):
             % {"n": fields["random_count"], "m": len(bundle)},
         )
     return Item(path, r.key(obj, "key", path), fields, {"bundle": bundle})
+
+
+def _stamp_card(r, value, path):
+    """promotions.md's stamp card; its meaning is checked by services.stamp_cards."""
+    obj = r.fields(
+        value,
+        path,
+        required=("key", "name", "stamps", "reward"),
+        optional=(
+            "counts",
+            "include_categories",
+            "include_goods",
+            "exclude_categories",
+            "exclude_goods",
+            "min_amount",
+            "expires_in_days",
+            "is_active",
+        ),
+    )
+    if obj is None:
+        return None
+    fields = {
+        "name": r.text(obj, "name", path),
+        "stamps": r.integer(obj, "stamps", path, maximum=32767),
+        "counts": _string(r, obj, "counts", path, "sales"),
+        "min_amount": _raw_decimal(r, obj, "min_amount", path),
+        "expires_in_days": r.integer(obj, "expires_in_days", path, maximum=36500),
+        "is_active": r.boolean(obj, "is_active", path, default=True),
+    }
+    for name in ("include_categories", "include_goods", "exclude_categories", "exclude_goods"):
+        fields[name] = [c for c in r.list_of(obj, name, path, r.code_value) if c is not None]
+    return Item(path, r.key(obj, "key", path), fields, {"reward": r.key(obj, "reward", path)})

@@ -19,6 +19,7 @@ from .views import (
     reports,
     rules,
     staff,
+    stamp_cards,
 )
 
 app_name = "panel"
@@ -60,6 +61,19 @@ urlpatterns = [
     path("programs/<int:program_pk>/rules/new/", rules.rule_create, name="rule_create"),
     path("rules/<int:pk>/edit/", rules.rule_edit, name="rule_edit"),
     path("rules/<int:pk>/delete/", rules.rule_delete, name="rule_delete"),
+    # stamp cards (promotions.md)
+    path("stamp-cards/", stamp_cards.stamp_card_index, name="stamp_card_index"),
+    path(
+        "programs/<int:program_pk>/stamp-cards/",
+        stamp_cards.stamp_card_list,
+        name="stamp_card_list",
+    ),
+    path(
+        "programs/<int:program_pk>/stamp-cards/new/",
+        stamp_cards.stamp_card_create,
+        name="stamp_card_create",
+    ),
+    path("stamp-cards/<int:pk>/edit/", stamp_cards.stamp_card_edit, name="stamp_card_edit"),
     # catalogue
     path("goods/", catalogue.GoodsList.as_view(), name="goods_list"),
     path("goods/new/", catalogue.GoodsCreate.as_view(), name="goods_create"),

@@ -9,6 +9,8 @@ one customer's stamps change in one transaction at a time; the accounts are lock
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from loyalty.models import StampCard
+
 from .stamp_models import StampAccount, StampEntry
 
 Kind = StampEntry.Kind
@@ -130,3 +132,15 @@ def check_stamps() -> list[str]:
         f"card {row.card_id}): balance {row.balance} != sum of entries {row.total}"
         for row in rows.order_by("pk")
     ]
+
+
+def customer_cards(*, customer, program) -> list[dict]:
+    """The program's active cards with the customer's stamps, for the wallet and the kiosk:
+    [{"card", "name", "stamps", "of"}] (stamps below zero: the card owes them)."""
+    cards = list(
+        StampCard.objects.filter(program_id=program.pk, is_active=True).order_by("created_at", "id")
+    )
+    if not cards:
+        return []
+    have = balances(customer_id=customer.pk, card_ids=[c.pk for c in cards])
+    return [{"card": c.key, "name": c.name, "stamps": have[c.pk], "of": c.stamps} for c in cards]

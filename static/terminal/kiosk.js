@@ -90,7 +90,7 @@
     $("otp-sent-to").textContent = "";
     // Nothing of the last customer stays in the page, not even hidden.
     $("hello").textContent = "";
-    ["balances", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
+    ["balances", "stamps", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
     $("certificate-code").value = "";
     $("claim-code").value = "";
     screen(deviceKey() ? "start" : "setup");
@@ -135,6 +135,7 @@
     session.balances = data.balances;
     session.coupons = data.coupons;
     session.offers = data.offers;
+    session.stamps = data.stamps;
     renderHome();
     screen("home");
   }
@@ -156,8 +157,40 @@
     var name = session.customer && session.customer.name;
     $("hello").textContent = name ? text.hello.replace("%(name)s", name) : text.helloAnon;
     renderBalances();
+    renderStamps();
     renderWallet();
     renderOffers();
+  }
+
+  // promotions.md: each stamp card as "4 of 6" with the stamps drawn.
+  function renderStamps() {
+    var list = $("stamps");
+    list.innerHTML = "";
+    (session.stamps || []).forEach(function (card) {
+      var li = document.createElement("li");
+      li.className = "stamp-card";
+      var name = document.createElement("span");
+      name.className = "stamp-card__name";
+      name.textContent = card.name;
+      var slots = document.createElement("span");
+      slots.className = "stamp-card__slots";
+      slots.setAttribute("aria-hidden", "true");
+      for (var i = 0; i < card.of; i++) {
+        var slot = document.createElement("span");
+        slot.className = i < card.stamps ? "stamp stamp--on" : "stamp";
+        slots.appendChild(slot);
+      }
+      var count = document.createElement("span");
+      count.className = "stamp-card__count";
+      count.dataset.testid = "stamp-count";
+      count.textContent = text.stampsOf
+        .replace("%(have)s", String(card.stamps))
+        .replace("%(of)s", String(card.of));
+      li.appendChild(name);
+      li.appendChild(slots);
+      li.appendChild(count);
+      list.appendChild(li);
+    });
   }
 
   function renderBalances() {

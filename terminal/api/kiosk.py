@@ -28,6 +28,7 @@ from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger, otp
 from customers import services as customer_services
+from customers import stamps as customer_stamps
 from customers.models import CustomerSession, Enrolment
 from customers.phones import MASK_PUBLIC, mask_phone
 from loyalty import engine
@@ -165,6 +166,10 @@ def identified_answer(customer, *, point_of_sale, at) -> dict:
         "balances": answer["balances"],
         "coupons": answer["coupons"],
         "offers": offers_for(point_of_sale=point_of_sale, customer=customer, at=at),
+        # promotions.md: the program's stamp cards, "4 of 6"
+        "stamps": customer_stamps.customer_cards(
+            customer=customer, program=point_of_sale.program
+        ),
     }
 
 
@@ -173,6 +178,7 @@ IDENTIFIED_FIELDS = {
     "balances": serializers.DictField(required=False),
     "coupons": s.CouponAnswerSerializer(many=True, required=False),
     "offers": serializers.ListField(child=serializers.DictField(), required=False),
+    "stamps": serializers.ListField(child=serializers.DictField(), required=False),
 }
 
 

@@ -33,6 +33,7 @@ def kiosk_texts() -> dict:
         "price": _("%(price)s points"),
         "hello": _("Hello, %(name)s!"),
         "helloAnon": _("Hello!"),
+        "stampsOf": _("%(have)s of %(of)s"),
         "claimed": _("The coupon has been added to your wallet."),
         "codeSent": _("We sent a one-time code to your phone."),
         "codeSentTo": _("We sent a one-time code to %(phone)s."),

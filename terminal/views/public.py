@@ -27,6 +27,7 @@ from coupons.services import claim_coupon, claim_promotion, count_channel_visit,
 from coupons.validity import window_state
 from customers import selectors as customer_selectors
 from customers import services as customer_services
+from customers import stamps as customer_stamps
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 
@@ -411,6 +412,7 @@ def _wallet_context(request, business, customer) -> dict:
                 "balances": customer_selectors.balances(
                     customer=customer, program=e.program, at=now
                 ),
+                "stamps": customer_stamps.customer_cards(customer=customer, program=e.program),
             }
             for e in enrolments
         ],

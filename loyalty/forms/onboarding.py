@@ -64,7 +64,17 @@ class RuleTemplateForm(forms.Form):
         label=_("Goods category code"),
         max_length=80,
         required=False,
-        help_text=_("For the cashback: the category code your till sends, e.g. coffee."),
+        help_text=_(
+            "For the cashback and the stamp card: the category code your till sends, e.g. coffee."
+        ),
+    )
+    stamps = forms.IntegerField(
+        label=_("Stamps per card"),
+        min_value=2,
+        max_value=50,
+        initial=6,
+        required=False,
+        help_text=_("For the stamp card: 6 means every 6th cup is free."),
     )
     customer_category = forms.ModelChoiceField(
         label=_("Customer category"),

@@ -20,6 +20,7 @@ from loyalty.middleware import SESSION_KEY as BUSINESS_SESSION_KEY
 from loyalty.models import Device, Program
 from loyalty.permissions import panel_view
 from loyalty.services.onboarding import TEMPLATES, apply_rule_template, set_up_business, sign_up
+from loyalty.services.stamp_templates import STAMP_TEMPLATES, apply_stamp_card_template
 
 KEY_SESSION = "onboarding_device_key"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -109,8 +110,30 @@ def onboarding_rules(request):
         return redirect("panel:program_create")
     wanted = request.GET.get("program") or request.POST.get("program")
     program = next((p for p in programs if str(p.pk) == wanted), programs[0])
-    form = RuleTemplateForm(request.POST or None, program=program, templates=TEMPLATES)
-    if request.method == "POST" and form.is_valid():
+    templates = {**TEMPLATES, **STAMP_TEMPLATES}
+    form = RuleTemplateForm(request.POST or None, program=program, templates=templates)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.cleaned_data["template"] == "stamp_card"
+    ):
+        data = form.cleaned_data
+        try:
+            card = apply_stamp_card_template(
+                program=program,
+                goods_category=data["goods_category"].strip(),
+                stamps=data["stamps"],
+                valid_days=data["valid_days"],
+            )
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Stamp card “%(name)s” created; it works at the till now.") % {"name": card.name},
+            )
+            return redirect("panel:stamp_card_list", program_pk=program.pk)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             rule = apply_rule_template(

@@ -33,6 +33,7 @@ def apply_stamp_card_template(
         "n": stamps,
         "category": goods_category,
     }
+    name = name[:1].upper() + name[1:]
     reward_name = _("Free %(category)s") % {"category": goods_category}
     taken = (
         StampCard.objects.filter(program=program, key=f"{key}-{stamps}").exists()

@@ -30,6 +30,7 @@ class StampEntry(TenantModel):
         STAMP = "stamp", _("Stamps earned")
         REWARD = "reward", _("Card filled: reward issued")
         REVERSAL = "reversal", _("Reversal")
+        EXPIRY = "expiry", _("Expiry")
 
     account = models.ForeignKey(StampAccount, on_delete=models.PROTECT, related_name="entries")
     amount = models.IntegerField()  # stamps: + earned, - a filled card or a reversal

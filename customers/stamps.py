@@ -6,8 +6,11 @@ its entries. Callers hold the customer's row locked (confirm and cancel lock it 
 one customer's stamps change in one transaction at a time; the accounts are locked too.
 """
 
-from django.db.models import F, OuterRef, Subquery, Sum
+from datetime import timedelta
+
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from loyalty.models import StampCard
 
@@ -70,6 +73,46 @@ def _entry(account, amount, kind, sale, at, **fields) -> StampEntry:
         created_at=at,
         **fields,
     )
+
+
+def stale_stamps(*, customer_id: int, cards, balances: dict[int, int], at) -> dict[int, int]:
+    """card id -> stamps older than the card's `expires_in_days` still on it (promotions.md:
+    they drop off). Filled cards use the oldest stamps first, so what is left of a balance
+    is its newest stamps: whatever exceeds the stamps earned within the window is old.
+    One query, and none when no card with a balance expires its stamps."""
+    due = [c for c in cards if c.expires_in_days and balances.get(c.id, 0) > 0]
+    if not due:
+        return {}
+    window = Q()
+    for card in due:
+        since = at - timedelta(days=card.expires_in_days)
+        window |= Q(account__card_id=card.id) & (
+            Q(kind=Kind.STAMP, created_at__gte=since)
+            | Q(kind=Kind.REVERSAL, reverses__kind=Kind.STAMP, reverses__created_at__gte=since)
+        )
+    recent = dict(
+        StampEntry.objects.filter(window, account__customer_id=customer_id)
+        .values("account__card_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account__card_id", "total")
+    )
+    stale = {c.id: balances[c.id] - max(recent.get(c.id) or 0, 0) for c in due}
+    return {card_id: n for card_id, n in stale.items() if n > 0}
+
+
+def expire(*, account: StampAccount, amount: int, at) -> None:
+    """Drops `amount` stale stamps from `account` (an expiry entry)."""
+    if amount <= 0:
+        return
+    StampEntry.objects.create(
+        business_id=account.business_id,
+        account=account,
+        amount=-amount,
+        kind=Kind.EXPIRY,
+        created_at=at,
+    )
+    StampAccount.objects.filter(pk=account.pk).update(balance=F("balance") - amount)
+    account.balance -= amount
 
 
 def reverse_sale(*, sale, used_rewards: dict[int, int], at) -> None:
@@ -143,4 +186,15 @@ def customer_cards(*, customer, program) -> list[dict]:
     if not cards:
         return []
     have = balances(customer_id=customer.pk, card_ids=[c.pk for c in cards])
+    stale = stale_stamps(
+        customer_id=customer.pk, cards=[_Due(c) for c in cards], balances=have, at=timezone.now()
+    )
+    have = {card_id: n - stale.get(card_id, 0) for card_id, n in have.items()}
     return [{"card": c.key, "name": c.name, "stamps": have[c.pk], "of": c.stamps} for c in cards]
+
+
+class _Due:
+    """A card model as `stale_stamps` reads it (the engine's StampCard has the same)."""
+
+    def __init__(self, card):
+        self.id, self.expires_in_days = card.pk, card.expires_in_days

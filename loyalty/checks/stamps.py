@@ -34,6 +34,7 @@ def cards_of(program) -> list[StampCard]:
                 exclude_categories=frozenset(c.exclude_categories or ()),
                 exclude_goods=frozenset(c.exclude_goods or ()),
                 min_amount=None if c.min_amount is None else Decimal(c.min_amount),
+                expires_in_days=c.expires_in_days,
             )
             for c in StampCardModel.objects.filter(program_id=program.pk, is_active=True)
             .select_related("reward")
@@ -66,6 +67,10 @@ def preview(ctx, result) -> list[dict]:
         balances = stamp_ledger.balances(
             customer_id=ctx.customer.pk, card_ids=[c.id for c in cards]
         )
+        stale = stamp_ledger.stale_stamps(
+            customer_id=ctx.customer.pk, cards=cards, balances=balances, at=ctx.at
+        )
+        balances = {card_id: n - stale.get(card_id, 0) for card_id, n in balances.items()}
     return [o.as_dict() for o in _outcomes(cards, balances, ctx, result)]
 
 
@@ -77,6 +82,12 @@ def earn(ctx, result, customer, sale, at) -> tuple[list[dict], dict[str, int]]:
         return [], {}
     accounts = stamp_ledger.lock_accounts(customer=customer, card_ids=[c.id for c in cards])
     balances = {card_id: account.balance for card_id, account in accounts.items()}
+    stale = stamp_ledger.stale_stamps(
+        customer_id=customer.pk, cards=cards, balances=balances, at=at
+    )
+    for card_id, amount in stale.items():
+        stamp_ledger.expire(account=accounts[card_id], amount=amount, at=at)
+        balances[card_id] -= amount
     outcomes = _outcomes(cards, balances, ctx, result)
     rewards: dict[str, int] = {}
     for outcome in outcomes:

@@ -22,6 +22,7 @@ class StampCard:
     exclude_categories: frozenset[str] = frozenset()
     exclude_goods: frozenset[str] = frozenset()
     min_amount: Decimal | None = None
+    expires_in_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

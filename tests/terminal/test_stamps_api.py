@@ -168,3 +168,39 @@ def test_another_business_cards_do_not_stamp(till, other_till, card):
     body = other_till.confirm(check(LATTE, quantity="7"), key="other").json()
     assert body["stamps"] == []
     assert not StampAccount.objects.exists()
+
+
+def test_stamps_older_than_expires_in_days_drop_off(till):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.stamps import customer_cards
+
+    series = CouponSeriesFactory(program=till.program, key="free-coffee")
+    card = StampCardFactory(
+        program=till.program,
+        key="coffee6",
+        stamps=6,
+        counts="units",
+        include_categories=["coffee"],
+        reward=series,
+        expires_in_days=30,
+    )
+    customer = CustomerFactory(business=till.business, phone=PHONE)
+    till.confirm(check(LATTE, quantity="3"), key="old")
+    # Those three stamps were earned 31 days ago (time moved on).
+    StampEntry.objects.filter(kind="stamp").update(created_at=timezone.now() - timedelta(days=31))
+    assert balance(customer) == 3  # written off when the card is next used
+    assert customer_cards(customer=customer, program=till.program)[0]["stamps"] == 0
+    preview = till.evaluate(check(LATTE, quantity="2")).json()["stamps"][0]
+    assert (preview["before"], preview["after"]) == (0, 2)
+    body = till.confirm(check(LATTE, quantity="2"), key="now").json()
+    assert (body["stamps"][0]["before"], body["stamps"][0]["after"]) == (0, 2)
+    assert balance(customer) == 2
+    assert list(StampEntry.objects.filter(kind="expiry").values_list("amount", flat=True)) == [-3]
+    # Recent stamps stay: a sale within the window keeps them.
+    body = till.confirm(check(LATTE), key="later").json()
+    assert (body["stamps"][0]["before"], body["stamps"][0]["after"]) == (2, 3)
+    assert check_ledger() == []
+    assert card.expires_in_days == 30

@@ -187,6 +187,18 @@ class SaleRefSerializer(serializers.Serializer):
     created_at = serializers.CharField()
 
 
+class StampResultSerializer(serializers.Serializer):
+    """promotions.md: one stamp card's move on this check."""
+
+    card = serializers.CharField()
+    name = serializers.CharField()
+    before = serializers.IntegerField()
+    added = serializers.IntegerField()
+    after = serializers.IntegerField()
+    of = serializers.IntegerField()
+    rewards = serializers.IntegerField()
+
+
 class CheckResultSerializer(serializers.Serializer):
     amount = serializers.CharField()
     discount = serializers.CharField()
@@ -199,6 +211,7 @@ class CheckResultSerializer(serializers.Serializer):
     coupons_issued = IssuedCouponSerializer(many=True)
     not_applied = NotAppliedSerializer(many=True)
     sale = SaleRefSerializer(allow_null=True)
+    stamps = StampResultSerializer(many=True, required=False)
 
 
 class ErrorDetailSerializer(serializers.Serializer):

@@ -167,9 +167,7 @@ def identified_answer(customer, *, point_of_sale, at) -> dict:
         "coupons": answer["coupons"],
         "offers": offers_for(point_of_sale=point_of_sale, customer=customer, at=at),
         # promotions.md: the program's stamp cards, "4 of 6"
-        "stamps": customer_stamps.customer_cards(
-            customer=customer, program=point_of_sale.program
-        ),
+        "stamps": customer_stamps.customer_cards(customer=customer, program=point_of_sale.program),
     }
 
 

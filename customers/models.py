@@ -289,3 +289,4 @@ class CustomerSession(TenantModel):
 
 # The stamp cards' ledger (promotions.md), in a module of its own.
 from .stamp_models import StampAccount, StampEntry  # noqa: E402, F401
+from .tier_models import TierMove, TierState  # noqa: E402, F401

@@ -23,3 +23,10 @@ def send_notification_task(notification_id: int) -> bool:
     """Sends one notification. No longer queued (see send_new_notifications_task); kept for
     jobs an older release queued before an upgrade."""
     return send_one(notification_id)
+
+
+def update_tiers_task() -> int:
+    """The daily tiers job (promotions.md): moves down whom the measure no longer holds."""
+    from .tiers import update_tiers
+
+    return update_tiers()

@@ -1,13 +1,14 @@
 """Any change to a program's rules bumps its version, so compiled rule sets refresh."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from coupons.models import CouponSeries
 
 from .middleware import SESSION_KEY, active_memberships, choose_membership
-from .models import Program, Rule, StampCard
+from .models import Program, Rule, StampCard, Tier, TierPolicy
 
 
 @receiver(post_save, sender=Rule)
@@ -21,6 +22,19 @@ def _rule_changed(sender, instance, **kwargs):
 def _stamp_card_changed(sender, instance, **kwargs):
     # Cards are cached per program version too (loyalty/checks/stamps.py).
     Program.bump_version(instance.program_id)
+
+
+@receiver(post_save, sender=TierPolicy)
+@receiver(post_delete, sender=TierPolicy)
+def _tier_policy_changed(sender, instance, **kwargs):
+    Program.bump_version(instance.program_id)
+
+
+@receiver(post_save, sender=Tier)
+@receiver(post_delete, sender=Tier)
+def _tier_changed(sender, instance, **kwargs):
+    program_id = TierPolicy.objects.filter(pk=instance.policy_id).values("program_id")
+    Program.objects.filter(pk__in=program_id).update(version=models.F("version") + 1)
 
 
 @receiver(post_save, sender=CouponSeries)

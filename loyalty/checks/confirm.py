@@ -17,7 +17,7 @@ from customers import ledger
 from customers.services import get_or_register_by_phone
 from loyalty.models import IdempotencyRecord, Sale
 
-from . import stamps, store
+from . import stamps, store, tiers
 from .context import build_context
 from .evaluate import run_engine, top_ups_of
 from .inputs import CheckInput
@@ -183,6 +183,7 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
         )
         if not all(batch.verify() for batch in planned):
             raise coupon_services.refusal("coupon_series_exhausted")
+        tiers.after_confirm(ctx, customer, sale, at)  # the sale's rules saw the old tier
     return Answer(201, sale.answer, body)
 
 

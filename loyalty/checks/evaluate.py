@@ -1,7 +1,7 @@
 from core.errors import Refused
 from loyalty import engine
 
-from . import stamps
+from . import stamps, tiers
 from .context import build_context
 from .inputs import CheckInput
 from .results import build_result, public
@@ -28,4 +28,5 @@ def evaluate_check(*, point_of_sale, data: CheckInput) -> dict:
     result = run_engine(ctx)
     body = public(build_result(ctx, result, top_ups=top_ups_of(ctx)))
     body["stamps"] = stamps.preview(ctx, result)
+    tiers.policy_of(ctx.program)  # cached per program version, as the rules: warm for confirm
     return body

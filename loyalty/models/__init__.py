@@ -4,6 +4,7 @@ from .rules import Rule
 from .sales import CashierConfirmToken, IdempotencyRecord, Sale, SalePosition, SaleRule
 from .staff import Invitation
 from .stamps import StampCard
+from .tiers import Tier, TierPolicy
 from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
 
 __all__ = [
@@ -24,4 +25,6 @@ __all__ = [
     "SalePosition",
     "SaleRule",
     "StampCard",
+    "Tier",
+    "TierPolicy",
 ]

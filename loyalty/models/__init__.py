@@ -4,8 +4,8 @@ from .rules import Rule
 from .sales import CashierConfirmToken, IdempotencyRecord, Sale, SalePosition, SaleRule
 from .staff import Invitation
 from .stamps import StampCard
-from .tiers import Tier, TierPolicy
 from .tenants import Brand, Business, BusinessLogo, Membership, PointOfSale, Program
+from .tiers import Tier, TierPolicy
 
 __all__ = [
     "Brand",

@@ -9,7 +9,7 @@ from certificates.models import CertificateSeries, GiftCertificate
 from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
-from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule, StampCard
+from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule, StampCard, TierPolicy
 
 from . import values
 from .schema import FORMAT
@@ -63,6 +63,7 @@ def export_program(program) -> dict:
         "rules": [_rule(rule) for rule in rules],
         "certificates": _certificates(program),
         "stamp_cards": _stamp_cards(program),
+        **_tiers(program),
     }
 
 
@@ -293,3 +294,16 @@ def _stamp_cards(program) -> list[dict]:
         }
         for card in cards
     ]
+
+
+def _tiers(program) -> dict:
+    policy = TierPolicy.objects.filter(program=program).first()
+    if policy is None:
+        return {}
+    levels = []
+    for tier in policy.tiers.select_related("category").order_by("threshold", "id"):
+        level = {"category": tier.category.key, "from": values.money(tier.threshold)}
+        if tier.keep_days:
+            level["keep_days"] = tier.keep_days
+        levels.append(level)
+    return {"tiers": {"measure": policy.measure, "period": policy.period, "levels": levels}}

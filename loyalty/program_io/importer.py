@@ -26,6 +26,7 @@ from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
 from loyalty.models.stamps import StampCard
+from loyalty.models.tiers import Tier, TierPolicy
 from loyalty.rules_validation import REWARD_FIELDS, rule_error_details
 from loyalty.services.stamp_cards import stamp_card_problems
 
@@ -67,6 +68,7 @@ SECTION_LABELS = {  # (one, several)
     "rules": ("rule", "rules"),
     "certificates": ("certificate", "certificates"),
     "stamp_cards": ("stamp card", "stamp cards"),
+    "tiers": ("tier", "tiers"),
 }
 
 
@@ -267,6 +269,7 @@ class _Import:
         self.rules = self.import_rules()
         self.link_series_rewards()
         self.import_stamp_cards()
+        self.import_tiers()
         self.import_certificates()
         self.queue_codes()
 
@@ -552,6 +555,48 @@ class _Import:
             )
             self.result.count("stamp_cards", _sync(card, fields))
             existing[item.key] = card
+
+    def import_tiers(self):
+        """promotions.md's tiers: the document's list replaces the program's."""
+        doc = self.doc.tiers
+        if doc is None:
+            return
+        tiers = []
+        for i, level in enumerate(doc["levels"]):
+            category = self.resolve(
+                "customer_categories",
+                self.categories,
+                level["category"],
+                f"tiers.levels[{i}].category",
+                _("Unknown customer category “%(key)s”.") % {"key": level["category"]},
+            )
+            tiers.append((category, level))
+        if any(category is None for category, _level in tiers):
+            return
+        policy, created = TierPolicy.objects.get_or_create(
+            program=self.program,
+            defaults={
+                "business": self.business,
+                "measure": doc["measure"],
+                "period": doc["period"],
+            },
+        )
+        wanted = [(c.pk, level["threshold"], level["keep_days"]) for c, level in tiers]
+        have = [
+            (t.category_id, t.threshold, t.keep_days) for t in policy.tiers.order_by("threshold")
+        ]
+        if (policy.measure, policy.period, have) == (doc["measure"], doc["period"], wanted):
+            self.result.count("tiers", UNCHANGED)
+            return
+        policy.measure, policy.period = doc["measure"], doc["period"]
+        policy.save()
+        policy.tiers.all().delete()
+        Tier.objects.bulk_create(
+            Tier(business=self.business, policy=policy, category_id=c, threshold=t, keep_days=k)
+            for c, t, k in wanted
+        )
+        Program.bump_version(self.program.pk)
+        self.result.count("tiers", CREATED if created else UPDATED)
 
     # -- certificates and codes ----------------------------------------------------------
 

@@ -43,6 +43,7 @@ SECTIONS = (
     "rules",
     "certificates",
     "stamp_cards",
+    "tiers",
 )
 
 
@@ -68,6 +69,7 @@ class ProgramDocument:
     rules: list[Item] = field(default_factory=list)
     certificates: list[Item] = field(default_factory=list)
     stamp_cards: list[Item] = field(default_factory=list)
+    tiers: dict | None = None  # {"measure", "period", "levels": [{category, from, keep_days}]}
 
 
 def parse_document(raw_bytes) -> dict:
@@ -131,6 +133,8 @@ def read_document(document) -> ProgramDocument:
         "certificates": _certificate,
         "stamp_cards": _stamp_card,
     }
+    if document.get("tiers") is not None:
+        doc.tiers = _tiers(r, document["tiers"], "tiers")
     for section, read_item in readers.items():
         raw = document.get(section)
         if raw is None:
@@ -967,3 +971,46 @@ def _stamp_card(r, value, path):
     for name in ("include_categories", "include_goods", "exclude_categories", "exclude_goods"):
         fields[name] = [c for c in r.list_of(obj, name, path, r.code_value) if c is not None]
     return Item(path, r.key(obj, "key", path), fields, {"reward": r.key(obj, "reward", path)})
+
+
+def _tiers(r, value, path):
+    """promotions.md's tiers: one measure and period, levels whose thresholds rise."""
+    obj = r.fields(value, path, required=("measure", "period", "levels"))
+    if obj is None:
+        return None
+    measure = _string(r, obj, "measure", path, "")
+    if measure not in ("spend", "visits"):
+        r.error(f"{path}.measure", _("Choose “spend” or “visits”."))
+    period = _string(r, obj, "period", path, "")
+    if period not in ("last_365_days", "calendar_year", "all_time"):
+        r.error(f"{path}.period", _("Choose “last_365_days”, “calendar_year” or “all_time”."))
+
+    def level(item, item_path):
+        one = r.fields(item, item_path, required=("category", "from"), optional=("keep_days",))
+        if one is None:
+            return None
+        return {
+            "category": r.key(one, "category", item_path),
+            "threshold": r.decimal(
+                one, "from", item_path, minimum=Decimal("0.01"), maximum=MONEY_MAX
+            ),
+            "keep_days": r.integer(one, "keep_days", item_path, minimum=1, maximum=36500),
+        }
+
+    levels = r.list_of(obj, "levels", path, level)
+    if not levels:
+        r.error(f"{path}.levels", _("List at least one tier."))
+    previous = None
+    for i, one in enumerate(levels):
+        if one is None or one["threshold"] is None:
+            previous = None
+            continue
+        if previous is not None and one["threshold"] <= previous:
+            r.error(
+                f"{path}.levels[{i}].from", _("Each tier's threshold must be above the one before.")
+            )
+        previous = one["threshold"]
+    categories = [one["category"] for one in levels if one]
+    if len(set(categories)) != len(categories):
+        r.error(f"{path}.levels", _("A category may be one tier only."))
+    return {"measure": measure, "period": period, "levels": levels}

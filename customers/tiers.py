@@ -214,3 +214,25 @@ def _move_down(enrolment, policy: Policy, default, now) -> bool:
     to_id = level.category_id if level else (default.pk if default else None)
     _move(enrolment, state, level, to_id, TierMove.Why.DOWN, value, now)
     return True
+
+
+def customer_progress(*, customer, program, at=None) -> dict | None:
+    """The wallet's, kiosk's and receipt's tier line: the customer's tier and what is
+    missing to the next ("1,200.00 more to Gold"); None for a program without tiers."""
+    if customer is None:
+        return None
+    policy = policy_of(program)
+    if policy is None:
+        return None
+    category_id = (
+        Enrolment.objects.filter(customer=customer, program_id=program.pk)
+        .values_list("category_id", flat=True)
+        .first()
+    )
+    return progress(
+        policy=policy,
+        customer_id=customer.pk,
+        category_id=category_id,
+        at=at or timezone.now(),
+        timezone_name=program.business.timezone,
+    )

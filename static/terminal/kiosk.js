@@ -90,7 +90,7 @@
     $("otp-sent-to").textContent = "";
     // Nothing of the last customer stays in the page, not even hidden.
     $("hello").textContent = "";
-    ["balances", "stamps", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
+    ["balances", "tier", "stamps", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
     $("certificate-code").value = "";
     $("claim-code").value = "";
     screen(deviceKey() ? "start" : "setup");
@@ -136,6 +136,7 @@
     session.coupons = data.coupons;
     session.offers = data.offers;
     session.stamps = data.stamps;
+    session.tier = data.tier;
     renderHome();
     screen("home");
   }
@@ -157,9 +158,26 @@
     var name = session.customer && session.customer.name;
     $("hello").textContent = name ? text.hello.replace("%(name)s", name) : text.helloAnon;
     renderBalances();
+    renderTier();
     renderStamps();
     renderWallet();
     renderOffers();
+  }
+
+  // promotions.md: the tier and the progress to the next ("1200.00 more to Gold").
+  function renderTier() {
+    var box = $("tier");
+    box.textContent = "";
+    var tier = session.tier;
+    if (!tier) return;
+    var parts = [];
+    if (tier.tier) parts.push(tier.tier);
+    if (tier.next) {
+      var missing = tier.measure === "visits" ? String(parseInt(tier.missing, 10)) : tier.missing;
+      parts.push((tier.measure === "visits" ? text.moreVisitsTo : text.moreTo)
+        .replace("%(missing)s", missing).replace("%(next)s", tier.next));
+    }
+    box.textContent = parts.join(" · ");
   }
 
   // promotions.md: each stamp card as "4 of 6" with the stamps drawn.

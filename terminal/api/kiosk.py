@@ -29,6 +29,7 @@ from coupons.models import CouponSeries
 from customers import ledger, otp
 from customers import services as customer_services
 from customers import stamps as customer_stamps
+from customers import tiers as customer_tiers
 from customers.models import CustomerSession, Enrolment
 from customers.phones import MASK_PUBLIC, mask_phone
 from loyalty import engine
@@ -168,6 +169,7 @@ def identified_answer(customer, *, point_of_sale, at) -> dict:
         "offers": offers_for(point_of_sale=point_of_sale, customer=customer, at=at),
         # promotions.md: the program's stamp cards, "4 of 6"
         "stamps": customer_stamps.customer_cards(customer=customer, program=point_of_sale.program),
+        "tier": customer_tiers.customer_progress(customer=customer, program=point_of_sale.program),
     }
 
 
@@ -177,6 +179,7 @@ IDENTIFIED_FIELDS = {
     "coupons": s.CouponAnswerSerializer(many=True, required=False),
     "offers": serializers.ListField(child=serializers.DictField(), required=False),
     "stamps": serializers.ListField(child=serializers.DictField(), required=False),
+    "tier": serializers.DictField(required=False, allow_null=True),
 }
 
 

@@ -20,6 +20,7 @@ from core.tenancy import get_scoped, scoped
 from coupons.models import CouponSeries
 from coupons.qr import qr_svg
 from coupons.selectors import series_title
+from customers import tiers as customer_tiers
 from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Sale
@@ -197,6 +198,7 @@ def receipt(request, sale_id):
             "result": sale.result or {},
             "issued": _issued_coupons(sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,
+            "tier": customer_tiers.customer_progress(customer=sale.customer, program=sale.program),
         },
     )
 

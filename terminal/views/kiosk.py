@@ -34,6 +34,8 @@ def kiosk_texts() -> dict:
         "hello": _("Hello, %(name)s!"),
         "helloAnon": _("Hello!"),
         "stampsOf": _("%(have)s of %(of)s"),
+        "moreTo": _("%(missing)s more to %(next)s"),
+        "moreVisitsTo": _("%(missing)s more visits to %(next)s"),
         "claimed": _("The coupon has been added to your wallet."),
         "codeSent": _("We sent a one-time code to your phone."),
         "codeSentTo": _("We sent a one-time code to %(phone)s."),

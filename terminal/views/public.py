@@ -28,6 +28,7 @@ from coupons.validity import window_state
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers import stamps as customer_stamps
+from customers import tiers as customer_tiers
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 
@@ -413,6 +414,7 @@ def _wallet_context(request, business, customer) -> dict:
                     customer=customer, program=e.program, at=now
                 ),
                 "stamps": customer_stamps.customer_cards(customer=customer, program=e.program),
+                "tier": customer_tiers.customer_progress(customer=customer, program=e.program),
             }
             for e in enrolments
         ],

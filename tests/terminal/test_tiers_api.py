@@ -118,3 +118,53 @@ def test_visits_over_the_calendar_year(till, tiers):
     assert category_of(till, person) == "silver"
     buy(till, "1.00", "v3")
     assert category_of(till, person) == "gold"
+
+
+def test_the_customer_sees_the_tier_and_the_progress(till, tiers):
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from loyalty.services.devices import issue_device
+    from terminal.views.access import POS_SESSION_KEY
+    from tests.factories import MembershipFactory, UserFactory
+    from tests.terminal.public.conftest import last_code
+
+    silver, gold, _policy = tiers
+    person = CustomerFactory(business=till.business, phone=PHONE, name="Olena")
+    EnrolmentFactory(customer=person, business=till.business, program=till.program)
+    body = buy(till, "3800.00", "a")
+    assert category_of(till, person) == "silver"
+
+    # Kiosk (no one-time code in this program).
+    till.program.kiosk_requires_otp = False
+    till.program.save()
+    _device, key = issue_device(point_of_sale=till.pos, kind="kiosk", name="Kiosk")
+    kiosk = APIClient()
+    kiosk.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    answer = kiosk.post("/api/v1/kiosk/identify", {"phone": PHONE}, format="json").json()
+    assert answer["tier"] == {
+        "tier": "Silver",
+        "measure": "spend",
+        "value": "3800.00",
+        "next": "Gold",
+        "missing": "1200.00",
+    }
+
+    # Wallet page.
+    wallet = Client()
+    url = f"/w/{till.business.slug}/"
+    wallet.post(url, {"step": "send", "phone": PHONE})
+    wallet.post(url, {"step": "verify", "code": last_code(PHONE)})
+    assert "1200.00 more to Gold" in wallet.get(url).content.decode()
+
+    # The cashier's receipt.
+    cashier = UserFactory()
+    MembershipFactory(business=till.business, user=cashier, role="manager")
+    staff = Client()
+    staff.force_login(cashier)
+    session = staff.session
+    session[POS_SESSION_KEY] = till.pos.pk
+    session.save()
+    receipt = staff.get(f"/terminal/sales/{body['sale']['id']}/")
+    assert receipt.status_code == 200, receipt.status_code
+    assert "1200.00 more to Gold" in receipt.content.decode()

@@ -236,3 +236,27 @@ def customer_progress(*, customer, program, at=None) -> dict | None:
         at=at or timezone.now(),
         timezone_name=program.business.timezone,
     )
+
+
+def customers_per_tier(program) -> list[dict]:
+    """The dashboard's tiers: each tier (lowest first) with how many customers are in it."""
+    policy = TierPolicy.objects.filter(program_id=program.pk).first()
+    if policy is None:
+        return []
+    tiers = list(policy.tiers.select_related("category").order_by("threshold", "id"))
+    counts = dict(
+        Enrolment.objects.filter(
+            program_id=program.pk, category_id__in=[t.category_id for t in tiers]
+        )
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )
+    return [
+        {
+            "name": t.category.name,
+            "threshold": t.threshold,
+            "customers": counts.get(t.category_id, 0),
+        }
+        for t in tiers
+    ]

@@ -8,6 +8,7 @@ from core.tenancy import scoped
 from coupons.charts import Line, bar_chart, line_chart
 from coupons.forms import DateRangeForm
 from coupons.views.common import today
+from customers.tiers import customers_per_tier
 from loyalty.models import Program
 from loyalty.permissions import OWNER_OR_MANAGER, forbidden, has_role
 from loyalty.selectors.dashboard import panel_counts, program_dashboard
@@ -104,5 +105,6 @@ def home(request):
             date_to=date_to,
             figures=figures,
             charts=_charts(figures.days),
+            tiers=customers_per_tier(program),
         )
     return render(request, "panel/dashboard.html", context)

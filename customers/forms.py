@@ -71,6 +71,7 @@ class CustomerForm(BusinessModelForm):
                 help_text=_("Rules may be limited to customers of some categories."),
             )
             self.category_fields.append((program, name))
+            self._add_keep_field(program, name)
 
     def clean_phone(self):
         raw = self.cleaned_data.get("phone", "")
@@ -102,6 +103,25 @@ class CustomerForm(BusinessModelForm):
                 _("A card code has 4 to 40 letters and digits."), code="invalid"
             )
         return card
+
+    def _add_keep_field(self, program, category_field):
+        """promotions.md: a category set by hand with "keep" is never changed by tiers."""
+        from .tiers import has_tiers, is_kept
+
+        if not has_tiers(program):
+            return
+        name = f"keep_{program.pk}"
+        self.fields[name] = forms.BooleanField(
+            label=_("Keep this category in %(program)s") % {"program": program.name},
+            required=False,
+            initial=bool(self.instance.pk) and is_kept(customer=self.instance, program=program),
+            help_text=_("Tiers never move a customer whose category is kept."),
+        )
+        self.keep_fields = getattr(self, "keep_fields", []) + [(program, name)]
+
+    def chosen_keeps(self):
+        """[(program, keep)] for the programs with tiers, as posted."""
+        return [(p, bool(self.cleaned_data.get(n))) for p, n in getattr(self, "keep_fields", [])]
 
     def chosen_categories(self):
         """[(program, category or None)] as posted."""

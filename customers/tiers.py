@@ -260,3 +260,24 @@ def customers_per_tier(program) -> list[dict]:
         }
         for t in tiers
     ]
+
+
+def has_tiers(program) -> bool:
+    return TierPolicy.objects.filter(program_id=program.pk).exists()
+
+
+def is_kept(*, customer, program) -> bool:
+    return TierState.objects.filter(
+        enrolment__customer=customer, enrolment__program_id=program.pk, kept=True
+    ).exists()
+
+
+def set_kept(*, customer, program, kept: bool) -> None:
+    """The panel's "keep": tiers leave this customer's category alone while set."""
+    enrolment = Enrolment.objects.filter(customer=customer, program_id=program.pk).first()
+    if enrolment is None:
+        return
+    state = _state(enrolment)
+    if state.kept != kept:
+        state.kept = kept
+        state.save(update_fields=["kept"])

@@ -30,6 +30,7 @@ from customers.models import (
 from customers.phones import normalize_phone
 from customers.selectors import balances
 from customers.services import enrol, import_customers_csv, set_category
+from customers.tiers import set_kept
 from loyalty.models import Program
 from loyalty.permissions import panel_view
 from loyalty.views.base import PanelCreateView, PanelListView, PanelUpdateView
@@ -77,6 +78,8 @@ def _save_customer(form, current=None):
             for program, category in form.chosen_categories():
                 if current.get(program.pk) != category:
                     set_category(customer=customer, program=program, category=category)
+        for program, keep in form.chosen_keeps():
+            set_kept(customer=customer, program=program, kept=keep)
     return customer
 
 

@@ -20,6 +20,7 @@ from .views import (
     rules,
     staff,
     stamp_cards,
+    tiers,
 )
 
 app_name = "panel"
@@ -74,6 +75,7 @@ urlpatterns = [
         name="stamp_card_create",
     ),
     path("stamp-cards/<int:pk>/edit/", stamp_cards.stamp_card_edit, name="stamp_card_edit"),
+    path("programs/<int:program_pk>/tiers/", tiers.tier_edit, name="tier_edit"),
     # catalogue
     path("goods/", catalogue.GoodsList.as_view(), name="goods_list"),
     path("goods/new/", catalogue.GoodsCreate.as_view(), name="goods_create"),

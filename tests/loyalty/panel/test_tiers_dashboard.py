@@ -62,3 +62,41 @@ def test_a_category_set_by_hand_with_keep_is_left_alone_by_tiers(owner_client, p
     assert owner_client.post(url, data).status_code == 302
     assert update_tiers(now=timezone.now()) == 1
     assert Enrolment.objects.get(customer=olena, program=program).category.key == "regular"
+
+
+def tier_post(silver, gold, **changes):
+    data = {"measure": "spend", "period": "last_365_days",
+            "category_0": silver.pk, "from_0": "1000", "category_1": gold.pk, "from_1": "5000",
+            "keep_days_1": "30"}  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_the_owner_defines_tiers_in_the_panel(owner_client, program):
+    silver = CustomerCategoryFactory(program=program, key="silver", name="Silver")
+    gold = CustomerCategoryFactory(program=program, key="gold", name="Gold")
+    url = reverse("panel:tier_edit", args=[program.pk])
+    assert owner_client.get(url).status_code == 200
+    version = program.version
+    assert owner_client.post(url, tier_post(silver, gold)).status_code == 302
+    policy = TierPolicy.objects.get(program=program)
+    levels = [(t.category.key, t.threshold, t.keep_days) for t in policy.tiers.all()]
+    assert levels == [("silver", 1000, None), ("gold", 5000, 30)]
+    program.refresh_from_db()
+    assert program.version > version
+    assert (
+        reverse("panel:tier_edit", args=[program.pk])
+        in owner_client.get(reverse("panel:program_list")).content.decode()
+    )
+    # Thresholds that do not rise: named on the field, nothing changes.
+    response = owner_client.post(url, tier_post(silver, gold, from_1="900"))
+    assert response.status_code == 200
+    assert "from_1" in response.context["form"].errors
+    assert [t.threshold for t in policy.tiers.all()] == [1000, 5000]
+
+
+def test_tiers_of_another_business_are_not_found(owner_client):
+    from tests.factories import ProgramFactory
+
+    other = ProgramFactory()
+    assert owner_client.get(reverse("panel:tier_edit", args=[other.pk])).status_code == 404

@@ -39,6 +39,7 @@ from tests.factories import (
     ProgramFactory,
     RuleFactory,
     SaleFactory,
+    StampCardFactory,
     UserFactory,
 )
 
@@ -98,6 +99,7 @@ def fill_business_b():
         business=b, program=program, key="s", name="S", valid_days=30
     )
     CouponFactory(series=series, code="ABC-123")
+    StampCardFactory(program=program, reward=series)
     PromotionChannel.objects.create(business=b, series=series, name="instagram")
     # Pages that exist only for some code modes, and a job with its rejected lines.
     for key, mode in (("pre", "pregenerated"), ("imp", "imported")):

@@ -13,16 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.charts import Line, bar_chart
 from core.errors import DomainError
+from core.qr import qr_svg
 from core.tabular import csv_text
 from core.tenancy import get_scoped, scoped
-from coupons.charts import Line, bar_chart
+from core.views import PanelListView
 from coupons.codes import normalize_code
 from coupons.forms import DateRangeForm
-from coupons.qr import qr_svg
 from coupons.selectors import localized
 from coupons.views.common import coupon_panel_view, paginate, posted, today
-from loyalty.views.base import PanelListView
 
 from .forms import (
     BundleFormSet,

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.permissions import panel_view
 from core.tenancy import get_scoped, scoped
+from core.views import PanelCreateView, PanelListView, PanelUpdateView
 from customers.forms import (
     AccountTypeForm,
     AdjustmentForm,
@@ -31,8 +33,6 @@ from customers.phones import normalize_phone
 from customers.selectors import balances
 from customers.services import enrol, import_customers_csv, set_category
 from loyalty.models import Program
-from loyalty.permissions import panel_view
-from loyalty.views.base import PanelCreateView, PanelListView, PanelUpdateView
 
 HISTORY_PAGE_SIZE = 50
 IMPORT_EXAMPLE = (

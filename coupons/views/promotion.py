@@ -15,10 +15,10 @@ from qrcode.constants import ERROR_CORRECT_H
 from qrcode.image.svg import SvgPathImage
 
 from core.errors import DomainError
+from core.qr import BORDER, LOGO_SHARE, SIZES, qr_png, qr_svg
 from core.tenancy import get_scoped, scoped
 from coupons.forms import ChannelForm, QrLogoForm
 from coupons.models import Coupon, CouponSeries
-from coupons.qr import BORDER, LOGO_SHARE, SIZES, qr_png, qr_svg
 from loyalty.models import BusinessLogo
 
 from .common import coupon_panel_view, posted, promotion_link
@@ -100,7 +100,7 @@ def _size(request):
 
 def qr_svg_with_logo(data: str, logo_file) -> str:
     """The SVG of ``data`` with the logo on a white pad in the middle, error correction H
-    (as coupons.qr does for PNG) so that the hidden modules do not stop it scanning."""
+    (as core.qr does for PNG) so that the hidden modules do not stop it scanning."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_H, border=BORDER, image_factory=SvgPathImage)
     qr.add_data(data)
     qr.make(fit=True)

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.permissions import ROLE_CASHIER, ROLE_MANAGER, ROLE_OWNER
+
 from .base import TenantModel
 
 key_validator = RegexValidator(
@@ -122,7 +124,7 @@ class PointOfSale(TenantModel):
 class Membership(TenantModel):
     """A person's role in one business; cashiers are bound to points of sale."""
 
-    OWNER, MANAGER, CASHIER = "owner", "manager", "cashier"
+    OWNER, MANAGER, CASHIER = ROLE_OWNER, ROLE_MANAGER, ROLE_CASHIER
     ROLES = [(OWNER, _("Owner")), (MANAGER, _("Manager")), (CASHIER, _("Cashier"))]
 
     user = models.ForeignKey(

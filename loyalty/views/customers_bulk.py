@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from core.permissions import panel_view
 from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.bulk import change_category_in_bulk, issue_coupons_in_bulk
 from customers.models import Customer, CustomerCategory
-from loyalty.permissions import panel_view
 
 PAGE_SIZE = 25
 MAX_QUANTITY = 10

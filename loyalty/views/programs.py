@@ -3,10 +3,9 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.views import PanelCreateView, PanelListView, PanelUpdateView
 from loyalty.forms.programs import PointOfSaleForm, ProgramForm
 from loyalty.models import PointOfSale, Program
-
-from .base import PanelCreateView, PanelListView, PanelUpdateView
 
 
 class ProgramList(PanelListView):

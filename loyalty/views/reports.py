@@ -4,10 +4,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import panel_view
 from core.tabular import csv_response, xlsx_response
 from coupons.forms import DateRangeForm
 from coupons.views.common import today
-from loyalty.permissions import panel_view
 from loyalty.selectors.reports import REPORTS, report_rows
 
 DEFAULT_DAYS = 30

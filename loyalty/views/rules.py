@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.permissions import panel_view
 from core.tenancy import get_scoped, scoped
 from loyalty.forms.rules import COUPON_FIELDS, CREDIT_FIELDS, GOODS_FIELDS, RuleForm
 from loyalty.models import Goods, GoodsCategory, Program, Rule
-from loyalty.permissions import panel_view
 from loyalty.rules_validation import special_price_warning
 
 # The datalists are a typing aid; a very large catalogue is still matched by code.

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import OWNER, OwnerRequiredMixin, panel_view
 from core.tenancy import get_scoped, scoped
+from core.views import PanelListView
 from loyalty.forms.staff import InviteStaffForm, MembershipForm
 from loyalty.models import Invitation, Membership
-from loyalty.permissions import OWNER, OwnerRequiredMixin, panel_view
 from loyalty.services.business import change_role, revoke_membership
 from loyalty.services.invitations import (
     InvitationNotSent,
@@ -22,8 +23,6 @@ from loyalty.services.invitations import (
     resend_invitation,
     revoke_invitation,
 )
-
-from .base import PanelListView
 
 
 class StaffList(OwnerRequiredMixin, PanelListView):

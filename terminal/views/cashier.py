@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.qr import qr_svg
 from core.tenancy import get_scoped, scoped
 from coupons.models import CouponSeries
-from coupons.qr import qr_svg
 from coupons.selectors import series_title
 from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
 from certificates.services import activate_certificate, generate_certificate_codes
-from coupons.qr import qr_svg
+from core.qr import qr_svg
 from coupons.services import redeem_coupon
 from tests.factories import (
     CertificateSeriesFactory,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.qr import SIZES
 from coupons.models import PromotionChannel
-from coupons.qr import SIZES
 from coupons.services import issue_coupons
 from loyalty.models import Business, BusinessLogo
 from tests.factories import BusinessFactory

@@ -11,6 +11,11 @@ urlpatterns = [
     path("certificates/<int:pk>/edit/", views.certificate_edit, name="certificate_edit"),
     path("certificates/<int:pk>/codes/", views.certificate_codes, name="certificate_codes"),
     path(
+        "certificates/code-jobs/<int:pk>/progress/",
+        views.certificate_code_job_progress,
+        name="certificate_code_job_progress",
+    ),
+    path(
         "certificates/<int:pk>/codes/print/",
         views.certificate_codes_print,
         name="certificate_codes_print",

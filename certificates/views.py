@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,8 +32,14 @@ from .forms import (
     ImportCertificateCodesForm,
     check_random_count,
 )
-from .models import Activation, CertificateCode, CertificateSeries, GiftCertificate
-from .services import certificate_stats, generate_certificate_codes, import_certificate_codes
+from .models import (
+    Activation,
+    CertificateCode,
+    CertificateCodeJob,
+    CertificateSeries,
+    GiftCertificate,
+)
+from .services import certificate_stats, import_certificate_codes, start_code_batch
 
 ACTIVATIONS_PAGE = 25
 CODES_PAGE = 50
@@ -209,21 +216,29 @@ def _rejected_csv_link(reports) -> str | None:
 
 
 def _generate(request, certificate, form):
+    """Queue the batch (a job: 100,000 codes take longer than a page may wait)."""
     data = form.cleaned_data
     try:
-        made = generate_certificate_codes(
-            certificate=certificate,
-            count=data["count"],
-            prefix=data.get("prefix", ""),
-            length=data["length"],
-            group=data["group"],
-        )
+        with transaction.atomic():
+            start_code_batch(
+                certificate=certificate,
+                count=data["count"],
+                prefix=data.get("prefix", ""),
+                length=data["length"],
+                group=data["group"],
+                staff=request.user,
+            )
     except DomainError as error:
         form.add_error(GenerateCertificateCodesForm.FIELDS.get(error.field), error.message)
         return False
     messages.success(
         request,
-        ngettext("%(n)d code made.", "%(n)d codes made.", len(made)) % {"n": len(made)},
+        ngettext(
+            "%(n)d code is being made; the progress is below.",
+            "%(n)d codes are being made; the progress is below.",
+            data["count"],
+        )
+        % {"n": data["count"]},
     )
     return True
 
@@ -258,6 +273,9 @@ def certificate_codes(request, pk):
         return redirect("panel:certificate_codes", pk=certificate.pk)
     if action == "import" and upload.is_valid():
         reports = _import(certificate, upload)
+    jobs = list(
+        certificate.code_jobs.select_related("created_by").order_by("-created_at", "-id")[:3]
+    )
     codes = scoped(CertificateCode, request.business).filter(certificate=certificate)
     query = request.GET.get("q", "").strip()
     if query:
@@ -280,8 +298,19 @@ def certificate_codes(request, pk):
             "page_obj": paginate(request, codes.order_by("id"), CODES_PAGE),
             "query": query,
             "used": used,
+            "jobs": jobs,
+            "any_running": any(not job.finished for job in jobs),
         },
     )
+
+
+@coupon_panel_view
+def certificate_code_job_progress(request, pk):
+    """Polled every second by the codes page's progress bar."""
+    job = get_scoped(CertificateCodeJob, request.business, pk=pk)
+    response = JsonResponse(job.progress())
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @coupon_panel_view

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import PrivateName, private_storage
+from core.jobs import Job
 from customers.models import AccountType
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
@@ -297,27 +298,17 @@ class PromotionChannel(TenantModel):
         ]
 
 
-class CodeJob(TenantModel):
-    """A background job over codes (generation, import, bulk issue) with visible progress."""
+class CodeJob(TenantModel, Job):
+    """A background job over a series' codes (generation, import, bulk issue); core.jobs
+    gives the states, progress and running."""
 
     class Kind(models.TextChoices):
         GENERATE = "generate", _("Generate codes")
         IMPORT = "import", _("Import codes")
         ISSUE = "issue", _("Issue to customers")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     series = models.ForeignKey(CouponSeries, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
     # Private files (R12): outside MEDIA_ROOT, unguessable names, served only by the job's
     # views (coupons.views.jobs), which check the business and the role.
     source = models.FileField(
@@ -326,20 +317,9 @@ class CodeJob(TenantModel):
     rejected_file = models.FileField(
         upload_to=PrivateName("rejected"), storage=private_storage, max_length=255, blank=True
     )
-    params = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
+        pass
 
     @property
     def source_name(self) -> str:

@@ -250,6 +250,10 @@ class Notification(TenantModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     # Every try on every channel: [{"at", "channel", "recipient", "error"}], error "" = sent.
     attempt_log = models.JSONField(default=list, blank=True)
+    # The channel's id of the sent message, and when the channel reported its delivery
+    # (Viber's `delivered` callback; SMS and Telegram report none here).
+    external_id = models.CharField(max_length=64, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     # The campaign that sent it (customers/campaigns), null for any other message.
     campaign = models.ForeignKey(
         "customers.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -264,7 +268,13 @@ class Notification(TenantModel):
                 name="notification_dedupe",
             )
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="notification_state"),
+            # delivery callbacks find their message by the channel's id
+            models.Index(
+                fields=["external_id"], condition=~Q(external_id=""), name="notification_external"
+            ),
+        ]
 
 
 class OneTimeCode(TenantModel):

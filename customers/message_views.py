@@ -10,10 +10,12 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ValidationFailed
-from customers.notify import editing, texts
+from customers.models import MessagingSettings
+from customers.notify import editing, routing, texts
 from customers.notify.kinds import KINDS, PLACEHOLDERS
 from loyalty.permissions import panel_view
 
@@ -56,12 +58,48 @@ class TemplateForm(forms.Form):
         return data
 
 
+class ChannelOrderForm(forms.Form):
+    channel_order = forms.CharField(
+        label=_lazy("Channel order"),
+        max_length=100,
+        help_text=_lazy(
+            "Tried after the customer's own channel, first to last, comma-separated: "
+            "telegram, viber, sms, email."
+        ),
+    )
+
+    def clean_channel_order(self):
+        names = [n.strip().lower() for n in self.cleaned_data["channel_order"].split(",")]
+        names = [n for n in names if n]
+        unknown = [n for n in names if n not in routing.ADDRESS_FIELD]
+        if unknown or not names:
+            raise forms.ValidationError(
+                _("Unknown channel: %(names)s. Use telegram, viber, sms, email.")
+                % {"names": ", ".join(unknown) or "—"}
+            )
+        return ",".join(dict.fromkeys(names))
+
+
 @panel_view()
 def template_list(request):
+    business = request.business
+    current = MessagingSettings.objects.filter(business=business).first()
+    order = current.channel_order if current else ",".join(routing.DEFAULT_ORDER)
+    form = ChannelOrderForm(request.POST or None, initial={"channel_order": order})
+    if request.method == "POST" and form.is_valid():
+        MessagingSettings.objects.update_or_create(
+            business=business, defaults={"channel_order": form.cleaned_data["channel_order"]}
+        )
+        messages.success(request, _("Channel order saved."))
+        return redirect("panel:message_template_list")
     return render(
         request,
         "customers/message_templates.html",
-        {"title": _("Message templates"), "rows": editing.current_texts(request.business)},
+        {
+            "title": _("Message templates"),
+            "rows": editing.current_texts(business),
+            "form": form,
+        },
     )
 
 

@@ -102,3 +102,14 @@ def test_another_business_templates_are_not_shown_or_changed(owner_client, busin
 def test_unknown_kind_is_404_and_cashier_is_refused(owner_client, cashier_client):
     assert owner_client.get(edit_url("nope")).status_code == 404
     assert cashier_client.get(reverse("panel:message_template_list")).status_code in (302, 403)
+
+
+def test_channel_order_is_saved_and_checked(owner_client, business):
+    from customers.models import MessagingSettings
+
+    url = reverse("panel:message_template_list")
+    assert owner_client.post(url, {"channel_order": "sms, Viber,sms"}).status_code == 302
+    assert MessagingSettings.objects.get(business=business).channel_order == "sms,viber"
+    answer = owner_client.post(url, {"channel_order": "sms,pigeon"})
+    assert "Unknown channel: pigeon" in answer.content.decode()
+    assert MessagingSettings.objects.get(business=business).channel_order == "sms,viber"

@@ -26,3 +26,14 @@ def _fresh_cache(request):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_message_templates():
+    """The per-process cache of message templates (customers/notify/texts.py) starts empty:
+    a business id may come back in the next test."""
+    from customers.notify import texts
+
+    texts._cache.clear()
+    yield
+    texts._cache.clear()

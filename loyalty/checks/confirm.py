@@ -289,7 +289,7 @@ def _issue_coupons(sale, customer, ctx, result, device, at, statement):
             codes, valid_to = batch.codes, fields["valid_to"]
             if customer is not None:  # its message is written by the same statement
                 coupon_services.notify_issued(
-                    customer, series, quantity, valid_to, statement=statement
+                    customer, series, quantity, valid_to, statement=statement, codes=codes
                 )
         else:
             coupons = coupon_services.issue_coupons(

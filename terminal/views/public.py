@@ -30,6 +30,7 @@ from customers import services as customer_services
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 
+from . import wallet_bots
 from .cashier import inline_qr
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
 from .public_auth import sign_out as end_customer_session
@@ -416,6 +417,7 @@ def _wallet_context(request, business, customer) -> dict:
         ],
         "history": history,
         "tz": tz,
+        "bots": wallet_bots.choices(customer),
     }
 
 

@@ -191,7 +191,10 @@ def _customer_context(request, customer):
     for row in [*lots, *page.object_list]:
         account = row.account
         name = label(account.program_id, account.key)
-        row.account_label = f"{program_names.get(account.program_id, '')} · {name}"
+        # The program's name only tells programs apart: one program, the account's name.
+        if len(program_names) > 1:
+            name = f"{program_names.get(account.program_id, '')} · {name}"
+        row.account_label = name
     return {
         "customer": customer,
         "title": str(customer),

@@ -69,7 +69,9 @@ class Brand(TenantModel):
 class Program(TenantModel):
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
     name = models.CharField(_("name"), max_length=200)
-    brands = models.ManyToManyField(Brand, related_name="programs", blank=True)
+    brands = models.ManyToManyField(
+        Brand, related_name="programs", blank=True, verbose_name=_("brands")
+    )
     max_points_share = models.DecimalField(
         _("max share paid with points, %"),
         max_digits=5,
@@ -131,7 +133,9 @@ class Membership(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=ROLES)
-    points_of_sale = models.ManyToManyField(PointOfSale, blank=True, related_name="cashiers")
+    points_of_sale = models.ManyToManyField(
+        PointOfSale, blank=True, related_name="cashiers", verbose_name=_("points of sale")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -22,7 +22,8 @@ from coupons.models import CouponSeries
 from coupons.selectors import series_title
 from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
-from loyalty.models import Sale
+from loyalty.models import Goods, Sale
+from loyalty.selectors.names import program_names
 
 from .access import (
     CASHIER_ROLES,
@@ -188,12 +189,22 @@ def _issued_coupons(sale, language):
 @till_view
 def receipt(request, sale_id):
     sale = _sale(request, sale_id)
+    positions = list(sale.positions.all())
+    # A POS may send codes without titles: the receipt names the goods from the catalogue.
+    untitled = {p.code for p in positions if not p.title}
+    if untitled:
+        titles = dict(
+            scoped(Goods, request.business).filter(code__in=untitled).values_list("code", "title")
+        )
+        for p in positions:
+            p.title = p.title or titles.get(p.code, "")
     return render(
         request,
         "terminal/receipt.html",
         {
             "sale": sale,
-            "positions": sale.positions.all(),
+            "positions": positions,
+            "names": program_names(sale.program),
             "result": sale.result or {},
             "issued": _issued_coupons(sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,

@@ -17,6 +17,7 @@ from customers import services as customer_services
 from customers.models import Customer
 from loyalty.checks import confirm_check, evaluate_check
 from loyalty.models import CashierConfirmToken
+from loyalty.selectors.names import program_names
 from terminal.api.terminal import activation_answer, customer_answer
 
 from ..code_budget import count_lookup, count_unknown_codes, presented_codes
@@ -37,6 +38,11 @@ def goods(request):
     )
 
 
+def _category_name(customer, program) -> str:
+    enrolment = customer.enrolments.filter(program=program).select_related("category").first()
+    return enrolment.category.name if enrolment and enrolment.category else ""
+
+
 def customer_payload(request, customer) -> dict:
     """The terminal API's customer answer, plus the panel fragment the page shows."""
     pos = request.pos
@@ -50,7 +56,13 @@ def customer_payload(request, customer) -> dict:
     ]
     html = render_to_string(
         "terminal/_customer.html",
-        {"customer": customer, "answer": answer, "coupons": coupons},
+        {
+            "customer": customer,
+            "answer": answer,
+            "coupons": coupons,
+            "names": program_names(pos.program),
+            "category": _category_name(customer, pos.program),
+        },
         request=request,
     )
     return {
@@ -107,7 +119,12 @@ def _result_html(request, result, lines):
     ]
     return render_to_string(
         "terminal/_result.html",
-        {"result": result, "rows": rows, "currency": request.business.currency},
+        {
+            "result": result,
+            "rows": rows,
+            "currency": request.business.currency,
+            "names": program_names(request.pos.program),
+        },
         request=request,
     )
 

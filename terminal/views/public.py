@@ -29,6 +29,7 @@ from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
+from loyalty.selectors.names import business_account_names
 
 from . import wallet_bots
 from .cashier import inline_qr
@@ -416,6 +417,7 @@ def _wallet_context(request, business, customer) -> dict:
             for e in enrolments
         ],
         "history": history,
+        "names": business_account_names(business),
         "tz": tz,
         "bots": wallet_bots.choices(customer),
     }

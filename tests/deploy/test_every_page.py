@@ -25,13 +25,13 @@ pytestmark = pytest.mark.django_db
 ALLOWED = {
     "Perkline", "EN", "UK", "English", "CSV", "XLSX", "JSON", "PNG", "SVG", "SMS", "QR",
     "SKU", "UAH", "USD", "EUR", "ISO", "px", "ID", "API", "PIN", "OTP", "URL", "HTTP",
-    "instagram", "SPRING", "CR", "GIFT", "UTF", "Enter", "JPEG",
+    "instagram", "SPRING", "CR", "GIFT", "UTF", "Enter", "JPEG", "Telegram", "Viber",
 }  # fmt: skip
 # Addresses, zones, file names and codes: not words to translate.
 NOT_WORDS = re.compile(
     r"\S+@\S+|https?://\S+|[A-Z][a-z]+/[A-Za-z_]+|\S+\.(json|csv|xlsx|png|svg)\b"
     r"|\b[A-Z]{2}\b|\b[A-Z0-9]+(-[A-Z0-9]+)+\b|\b[a-z0-9]+([-_][a-z0-9]+)+\b"
-    r"|\b[a-z_]+(,[a-z_]+)+\b"
+    r"|\b[a-z0-9_-]+(, ?[a-z0-9_-]+)+\b|\{[a-z_]+\}"
 )
 
 

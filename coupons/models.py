@@ -77,6 +77,9 @@ class CouponSeries(TenantModel):
         _("remind before expiry, hours"), null=True, blank=True
     )
     kiosk_price = models.DecimalField(_("kiosk price, points"), **MONEY, null=True, blank=True)
+    # The /s/<token> link claims only when on: a reward that rules give must not be free to
+    # anyone holding the link (journey.md "Series and public claim").
+    public_claim = models.BooleanField(_("anyone may claim it by link"), default=True)
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -132,6 +132,7 @@ def _series(series) -> dict:
         "referral_reward": values.money(series.referral_reward),
         "expiry_reminder": {"hours": reminder} if reminder is not None else None,
         "kiosk_price": values.money(series.kiosk_price),
+        "public_claim": series.public_claim,
         "archived": series.is_archived,
     }
 

@@ -140,9 +140,18 @@ def read_document(document) -> ProgramDocument:
         _unique_keys(r, items, "code" if section in ("categories", "goods") else "key")
         setattr(doc, section, items)
     _one_default(r, doc.customer_categories)
+    _public_claims(doc)
     if r.errors:
         raise ProgramImportError(r.errors)
     return doc
+
+
+def _public_claims(doc) -> None:
+    """A series without `public_claim` is claimable by link unless a rule of the document
+    issues it (journey.md: off by default for series that rules issue as rewards)."""
+    issued = {item.refs.get("coupon_series") for item in doc.rules}
+    for item in doc.coupon_series:
+        item.fields.setdefault("public_claim", item.key not in issued)
 
 
 def _is_unstorable(text: str) -> bool:
@@ -501,6 +510,7 @@ SERIES_OPTIONAL = (
     "referral_reward",
     "expiry_reminder",
     "kiosk_price",
+    "public_claim",
     "archived",
 )
 
@@ -547,6 +557,8 @@ def _coupon_series(r, value, path):
         "kiosk_price": r.decimal(obj, "kiosk_price", path, maximum=MONEY_MAX),
         "is_archived": r.boolean(obj, "archived", path, default=False),
     }
+    if "public_claim" in obj:  # else decided by the rules that issue it (_public_claims)
+        fields["public_claim"] = r.boolean(obj, "public_claim", path, default=False)
     code_mode = obj.get("code_mode", "on_issue")
     if code_mode not in ("on_issue", "pregenerated", "imported"):
         r.error(f"{path}.code_mode", _("Use “on_issue”, “pregenerated” or “imported”."))

@@ -281,8 +281,12 @@ def certificate(request, code):
 @require_http_methods(["GET", "POST"])
 @public_page
 def series(request, token):
-    found = CouponSeries.objects.select_related("business", "program").filter(token=token).first()
-    if found is None:
+    found = (
+        CouponSeries.objects.select_related("business", "program")
+        .filter(token=token, public_claim=True)
+        .first()
+    )
+    if found is None:  # a series not claimable by link answers as an unknown token
         return not_found_page(request)
     business = found.business
     channel = (request.POST.get("channel") or request.GET.get("channel") or "").strip()[:60]

@@ -1,9 +1,10 @@
 """The kiosk page (/kiosk/, namespace `kiosk`) and the public customer pages (namespace
-`public`): /c/<code>, /g/<code>, /s/<token>, /w/<business-slug>/."""
+`public`): /c/<code>, /g/<code>, /s/<token>, /w/<business-slug>/,
+/j/<business-slug>/<program-key>/."""
 
 from django.urls import include, path
 
-from .views import kiosk, public
+from .views import join, kiosk, public
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
@@ -13,6 +14,7 @@ public_patterns = [
     path("s/<str:token>", public.series, name="series"),
     path("w/<slug:business>/", public.wallet, name="wallet"),
     path("w/<slug:business>/sign-out/", public.sign_out, name="sign_out"),
+    path("j/<slug:business>/<str:program>/", join.join, name="join"),
 ]
 
 urlpatterns = [

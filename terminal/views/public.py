@@ -31,6 +31,7 @@ from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 
 from .cashier import inline_qr
+from .join import joinable_programs, remember_proven
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
 from .public_auth import sign_out as end_customer_session
 from .throttle import Throttled, count_lookup
@@ -354,8 +355,14 @@ def wallet(request, business):
         if proof.phone:
             customer = customer_services.find_customer(business=business, phone=proof.phone)
             if customer is None:
+                # The phone is proven: the join page takes it without another code.
+                remember_proven(request, business=business, phone=proof.phone)
+                programs = list(joinable_programs(business))
                 context = {
-                    "error": _("We do not know this phone yet: ask at the till to register."),
+                    "error": _("We do not know this phone yet: ask at the till to register.")
+                    if not programs
+                    else "",
+                    "join_programs": programs,
                     **phone_forms(request, business=business, purpose="wallet"),
                 }
             else:

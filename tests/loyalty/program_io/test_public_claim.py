@@ -49,3 +49,50 @@ def test_a_bad_value_names_the_field():
     with pytest.raises(ProgramImportError) as info:
         import_program(doc, business=Business.objects.create(name="D", slug="d"))
     assert "coupon_series[0].public_claim" in str(info.value.errors)
+
+
+def test_an_older_document_changes_nothing_of_an_existing_series():
+    business = Business.objects.create(name="Demo", slug="demo")
+    program = import_program(load_demo(), business=business).program
+    CouponSeries.objects.filter(program=program, key="top-up-100").update(public_claim=False)
+    CouponSeries.objects.filter(program=program, key="free-croissant").update(public_claim=True)
+    doc = load_demo()
+    for item in doc["coupon_series"]:
+        item.pop("public_claim", None)
+    import_program(doc, business=business)
+    claimable = dict(
+        CouponSeries.objects.filter(program=program).values_list("key", "public_claim")
+    )
+    assert claimable["top-up-100"] is False and claimable["free-croissant"] is True
+
+
+def test_welcome_settings_travel_with_the_program():
+    business = Business.objects.create(name="Demo", slug="demo")
+    doc = load_demo()
+    doc["program"].update(
+        {"join_open": False, "welcome_points": "20.00", "welcome_series": "free-croissant"}
+    )
+    program = import_program(doc, business=business).program
+    program.refresh_from_db()
+    assert program.join_open is False
+    assert str(program.welcome_points) == "20.00"
+    assert program.welcome_series.key == "free-croissant"
+    exported = export_program(program)["program"]
+    assert (exported["join_open"], exported["welcome_points"], exported["welcome_series"]) == (
+        False,
+        "20.00",
+        "free-croissant",
+    )
+    # an older document leaves them as they are
+    result = import_program(load_demo(), business=business)
+    program.refresh_from_db()
+    assert program.welcome_series.key == "free-croissant" and not program.join_open
+    assert not result.changed
+
+
+def test_an_unknown_welcome_series_is_named():
+    doc = load_demo()
+    doc["program"]["welcome_series"] = "no-such"
+    with pytest.raises(ProgramImportError) as info:
+        import_program(doc, business=Business.objects.create(name="D", slug="d"))
+    assert "program.welcome_series" in str(info.value.errors)

@@ -4,7 +4,7 @@
 
 from django.urls import include, path
 
-from .views import join, kiosk, public
+from .views import codes, join, kiosk, public
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
@@ -15,6 +15,7 @@ public_patterns = [
     path("w/<slug:business>/", public.wallet, name="wallet"),
     path("w/<slug:business>/sign-out/", public.sign_out, name="sign_out"),
     path("j/<slug:business>/<str:program>/", join.join, name="join"),
+    path("w/<slug:business>/code/", codes.enter_code, name="enter_code"),
 ]
 
 urlpatterns = [

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.links import COUPON, public_link
 from core.tenancy import get_scoped, scoped
 from coupons.models import CouponSeries
 from coupons.qr import qr_svg
@@ -163,7 +164,7 @@ def _sale(request, sale_id) -> Sale:
     return sale
 
 
-def _issued_coupons(sale, language):
+def _issued_coupons(request, sale, language):
     issued = (sale.result or {}).get("coupons_issued") or []
     keys = {c.get("series") for c in issued}
     series = {
@@ -179,7 +180,9 @@ def _issued_coupons(sale, language):
                 "code": code,
                 "valid_to": item.get("valid_to"),
                 # Free codes of an anonymous check are printed with their QR.
-                "qr": inline_qr(code) if code and sale.customer_id is None else "",
+                "qr": inline_qr(public_link(COUPON, code, request))
+                if code and sale.customer_id is None
+                else "",
             }
         )
     return rows
@@ -195,7 +198,7 @@ def receipt(request, sale_id):
             "sale": sale,
             "positions": sale.positions.all(),
             "result": sale.result or {},
-            "issued": _issued_coupons(sale, request.LANGUAGE_CODE),
+            "issued": _issued_coupons(request, sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,
         },
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certificates.models import CertificateCode, GiftCertificate
 from certificates.services import activate_certificate, find_certificate
 from core.errors import DomainError
+from core.links import COUPON, public_link
 from core.tenancy import scoped
 from coupons.codes import normalize_code
 from coupons.models import Coupon, CouponSeries
@@ -187,7 +188,7 @@ def coupon(request, code):
             "state_label": Coupon.State(state).label,
             "mine": customer is not None and found.customer_id == customer.pk,
             "customer": customer,
-            "qr": inline_qr(found.code),
+            "qr": inline_qr(public_link(COUPON, found.code, request)),
             **_series_texts(series, request.LANGUAGE_CODE),
             **_validity(found.valid_from, found.valid_to, business),
             **context,
@@ -301,7 +302,7 @@ def series(request, token):
         )
         if acting is not None:
             customer = acting
-            context = _claim_from_series(found, acting, channel, request.LANGUAGE_CODE)
+            context = _claim_from_series(request, found, acting, channel)
     if not found.is_archived and "code_form" not in context and "phone_form" not in context:
         context.update(phone_forms(request, business=business, purpose="claim"))
     return render(
@@ -319,7 +320,7 @@ def series(request, token):
     )
 
 
-def _claim_from_series(series, customer, channel, language) -> dict:
+def _claim_from_series(request, series, customer, channel) -> dict:
     # One unused coupon of a promotion per customer, kept by claim_promotion's row lock.
     try:
         issued = claim_promotion(
@@ -330,10 +331,10 @@ def _claim_from_series(series, customer, channel, language) -> dict:
     return {
         "success": _("The coupon is in your wallet now."),
         "issued": {
-            "title": series_title(series, language),
+            "title": series_title(series, request.LANGUAGE_CODE),
             "code": issued.code,
             "valid_to": issued.valid_to,
-            "qr": inline_qr(issued.code),
+            "qr": inline_qr(public_link(COUPON, issued.code, request)),
         },
     }
 
@@ -409,7 +410,7 @@ def _wallet_context(request, business, customer) -> dict:
             {
                 "coupon": c,
                 "title": series_title(c.series, language),
-                "qr": inline_qr(c.code),
+                "qr": inline_qr(public_link(COUPON, c.code, request)),
                 "valid_to": c.valid_to.astimezone(tz) if c.valid_to else None,
                 "upcoming": c.valid_from is not None and c.valid_from > now,
             }

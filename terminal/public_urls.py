@@ -4,7 +4,7 @@
 
 from django.urls import include, path
 
-from .views import codes, join, kiosk, public
+from .views import codes, join, kiosk, passes, public
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
@@ -16,9 +16,24 @@ public_patterns = [
     path("w/<slug:business>/sign-out/", public.sign_out, name="sign_out"),
     path("j/<slug:business>/<str:program>/", join.join, name="join"),
     path("w/<slug:business>/code/", codes.enter_code, name="enter_code"),
+    path("w/<slug:business>/card.pkpass", passes.card_pkpass, name="card_pkpass"),
+]
+
+# Apple's pass web service under the passes' webServiceURL (journey.md "Carry").
+pass_patterns = [
+    path("", passes.root, name="root"),
+    path(
+        "v1/devices/<str:device>/registrations/<str:pass_type>/<str:serial>",
+        passes.registration,
+        name="registration",
+    ),
+    path("v1/devices/<str:device>/registrations/<str:pass_type>", passes.serials, name="serials"),
+    path("v1/passes/<str:pass_type>/<str:serial>", passes.latest_pass, name="latest"),
+    path("v1/log", passes.log, name="log"),
 ]
 
 urlpatterns = [
     path("kiosk/", include((kiosk_patterns, "kiosk"))),
+    path("passes/", include((pass_patterns, "passes"))),
     path("", include((public_patterns, "public"))),
 ]

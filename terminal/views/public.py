@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.models import CertificateCode, GiftCertificate
 from certificates.services import activate_certificate, find_certificate
+from core import pkpass
 from core.errors import DomainError
 from core.links import COUPON, public_link
 from core.tenancy import scoped
@@ -406,6 +407,7 @@ def _wallet_context(request, business, customer) -> dict:
         "business": business,
         "customer": customer,
         "card_qr": inline_qr(customer.card_code),
+        "pkpass": pkpass.configured(),
         "coupons": [
             {
                 "coupon": c,

@@ -4,7 +4,7 @@
 
 from django.urls import include, path
 
-from .views import codes, join, kiosk, passes, public
+from .views import codes, gifts, join, kiosk, passes, public
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
@@ -17,6 +17,9 @@ public_patterns = [
     path("j/<slug:business>/<str:program>/", join.join, name="join"),
     path("w/<slug:business>/code/", codes.enter_code, name="enter_code"),
     path("w/<slug:business>/card.pkpass", passes.card_pkpass, name="card_pkpass"),
+    path("w/<slug:business>/give/", gifts.give, name="give"),
+    path("w/<slug:business>/give/<str:token>/withdraw/", gifts.withdraw, name="withdraw_gift"),
+    path("t/<str:token>", gifts.claim, name="gift"),
 ]
 
 # Apple's pass web service under the passes' webServiceURL (journey.md "Carry").

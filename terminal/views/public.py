@@ -23,7 +23,7 @@ from core.errors import DomainError
 from core.links import COUPON, public_link
 from core.tenancy import scoped
 from coupons.codes import normalize_code
-from coupons.models import Coupon, CouponSeries
+from coupons.models import Coupon, CouponSeries, Gift
 from coupons.selectors import localized, series_title
 from coupons.services import claim_coupon, claim_promotion, count_channel_visit, find_coupon
 from coupons.validity import window_state
@@ -33,6 +33,7 @@ from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 
 from .cashier import inline_qr
+from .gifts import gift_link
 from .join import joinable_programs, remember_proven
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
 from .public_auth import sign_out as end_customer_session
@@ -403,6 +404,16 @@ def _wallet_context(request, business, customer) -> dict:
         .order_by("-created_at", "-pk")[:HISTORY_LIMIT]
     )
     tz = ZoneInfo(business.timezone)
+    coupons = list(coupons)
+    offered = {
+        g.coupon_id: g
+        for g in scoped(Gift, business).filter(
+            coupon__in=coupons,
+            claimed_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=now,
+        )
+    }
     return {
         "business": business,
         "customer": customer,
@@ -415,6 +426,8 @@ def _wallet_context(request, business, customer) -> dict:
                 "qr": inline_qr(public_link(COUPON, c.code, request)),
                 "valid_to": c.valid_to.astimezone(tz) if c.valid_to else None,
                 "upcoming": c.valid_from is not None and c.valid_from > now,
+                "gift": offered.get(c.pk),
+                "gift_link": gift_link(request, offered[c.pk].token) if c.pk in offered else "",
             }
             for c in coupons
         ],

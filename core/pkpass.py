@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from django.conf import settings
 
@@ -45,7 +46,7 @@ def pass_type_id() -> str:
 @dataclass(frozen=True)
 class Signer:
     certificate: x509.Certificate
-    key: object
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     wwdr: x509.Certificate
 
 
@@ -55,6 +56,8 @@ def signer_from_settings() -> Signer:
         Path(settings.PERKLINE_PKPASS_KEY).read_bytes(),
         password=password.encode() if password else None,
     )
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise ValueError("PERKLINE_PKPASS_KEY must be an RSA or EC private key")
     return Signer(
         certificate=x509.load_pem_x509_certificate(
             Path(settings.PERKLINE_PKPASS_CERT).read_bytes()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.charts import Line, bar_chart
 from core.errors import DomainError
+from core.links import CERTIFICATE, public_link
 from core.qr import qr_svg
 from core.tabular import csv_text
 from core.tenancy import get_scoped, scoped
@@ -322,7 +323,10 @@ def certificate_codes_print(request, pk):
     if not include_used:
         codes = codes.filter(used_at__isnull=True)
     page = paginate(request, codes.order_by("id"), SHEET_PAGE)
-    cells = [{"code": code, "svg": qr_svg(code.code)} for code in page.object_list]
+    cells = [
+        {"code": code, "svg": qr_svg(public_link(CERTIFICATE, code.code, request))}
+        for code in page.object_list
+    ]
     return render(
         request,
         "certificates/codes_print.html",

@@ -257,6 +257,18 @@ PERKLINE_LOGIN_FAILURES_PER_ADDRESS = env("PERKLINE_LOGIN_FAILURES_PER_ADDRESS",
 # Proxies whose X-Forwarded-For is believed (addresses or networks); empty: none (R14).
 PERKLINE_TRUSTED_PROXIES = env.list("PERKLINE_TRUSTED_PROXIES", default=[])
 PERKLINE_EXPIRING_SOON_DAYS = env.int("PERKLINE_EXPIRING_SOON_DAYS", default=30)
+# Apple Wallet passes (core/pkpass.py, journey.md "Carry"): PEM files of the pass-type
+# certificate, its key and Apple's WWDR certificate, the team and pass type ids. Any unset:
+# no pass is offered. Updates are pushed through PERKLINE_PASS_PUSH_BACKEND.
+PERKLINE_PKPASS_CERT = env("PERKLINE_PKPASS_CERT", default="")
+PERKLINE_PKPASS_KEY = env("PERKLINE_PKPASS_KEY", default="")
+PERKLINE_PKPASS_KEY_PASSWORD = env("PERKLINE_PKPASS_KEY_PASSWORD", default="")
+PERKLINE_PKPASS_WWDR = env("PERKLINE_PKPASS_WWDR", default="")
+PERKLINE_PKPASS_TEAM_ID = env("PERKLINE_PKPASS_TEAM_ID", default="")
+PERKLINE_PKPASS_TYPE_ID = env("PERKLINE_PKPASS_TYPE_ID", default="")
+PERKLINE_PASS_PUSH_BACKEND = env(
+    "PERKLINE_PASS_PUSH_BACKEND", default="customers.passes.push.ConsolePushBackend"
+)
 PERKLINE_CUSTOMER_TOKEN_MINUTES = env.int("PERKLINE_CUSTOMER_TOKEN_MINUTES", default=10)
 
 # Security: on by default, a TLS-terminating proxy or a loopback benchmark turns it off.

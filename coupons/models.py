@@ -78,6 +78,9 @@ class CouponSeries(TenantModel):
         _("remind before expiry, hours"), null=True, blank=True
     )
     kiosk_price = models.DecimalField(_("kiosk price, points"), **MONEY, null=True, blank=True)
+    # The /s/<token> link claims only when on: a reward that rules give must not be free to
+    # anyone holding the link (journey.md "Series and public claim").
+    public_claim = models.BooleanField(_("anyone may claim it by link"), default=True)
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,3 +328,36 @@ class CodeJob(TenantModel, Job):
     def source_name(self) -> str:
         """The uploaded file's own name, without the private folder and token."""
         return PurePath(self.source.name).name if self.source else ""
+
+
+def new_gift_token():
+    return secrets.token_urlsafe(18)
+
+
+class Gift(TenantModel):
+    """A coupon offered to a friend by its holder: the link `/t/<token>`, single use, valid
+    7 days (journey.md "Give a coupon"). The coupon stays in the giver's wallet until the
+    friend claims it, so an unclaimed gift has nothing to give back when it lapses."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="gifts")
+    giver = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=new_gift_token)
+    # Sent to a phone: only that phone may claim it. Empty: whoever holds the link.
+    phone = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    receiver = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open gift per coupon: a second link would offer the same coupon twice.
+            models.UniqueConstraint(
+                fields=["coupon"],
+                condition=models.Q(claimed_at__isnull=True, cancelled_at__isnull=True),
+                name="gift_one_open_per_coupon",
+            )
+        ]

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -378,3 +379,43 @@ class Campaign(TenantModel):
 
     def __str__(self):
         return self.name
+
+
+def _pass_serial() -> str:
+    return secrets.token_hex(16)
+
+
+def _pass_token() -> str:
+    return secrets.token_urlsafe(24)  # Apple asks at least 16 characters
+
+
+class WalletPass(TenantModel):
+    """The customer's card as an Apple Wallet pass: its serial and the token with which the
+    phone's Wallet authenticates to the pass web service (journey.md "Carry")."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="wallet_pass")
+    serial = models.CharField(max_length=64, unique=True, default=_pass_serial)
+    auth_token = models.CharField(max_length=64, default=_pass_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # What the registered devices were last told about (a pass's update tag, see
+    # customers.passes): the push job pushes when the pass changed since.
+    pushed_tag = models.BigIntegerField(default=0)
+
+
+class PassRegistration(TenantModel):
+    """A device that keeps the pass and wants pushes (Apple's web-service registration)."""
+
+    wallet_pass = models.ForeignKey(
+        WalletPass, on_delete=models.CASCADE, related_name="registrations"
+    )
+    device_library_id = models.CharField(max_length=128)
+    push_token = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wallet_pass", "device_library_id"], name="pass_registration_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["device_library_id"], name="pass_registration_device")]

@@ -23,3 +23,10 @@ def send_notification_task(notification_id: int) -> bool:
     """Sends one notification. No longer queued (see send_new_notifications_task); kept for
     jobs an older release queued before an upgrade."""
     return send_one(notification_id)
+
+
+def push_pass_updates_task() -> int:
+    """Pushes the Wallet passes whose balances changed (customers/passes/push.py)."""
+    from .passes.push import push_pass_updates
+
+    return push_pass_updates()

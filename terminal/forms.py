@@ -23,3 +23,19 @@ class CodeForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 8}
         ),
     )
+
+
+class JoinForm(forms.Form):
+    """What joining asks beside the phone (journey.md "Join")."""
+
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    consent = forms.BooleanField(
+        label=_("Send me news and offers"),
+        required=False,
+        help_text=_("You can change your mind at any time."),
+    )

@@ -15,6 +15,7 @@ from qrcode.constants import ERROR_CORRECT_H
 from qrcode.image.svg import SvgPathImage
 
 from core.errors import DomainError
+from core.links import COUPON, public_link
 from core.qr import BORDER, LOGO_SHARE, SIZES, qr_png, qr_svg
 from core.tenancy import get_scoped, scoped
 from coupons.forms import ChannelForm, QrLogoForm
@@ -167,7 +168,9 @@ def _series_qr(request, pk, kind):
 
 def _coupon_qr(request, pk, kind):
     coupon = get_scoped(Coupon, request.business, pk=pk)
-    return _qr_response(request, coupon.code, name=coupon.code_norm, kind=kind)
+    # the public link, not the bare code: a phone's camera leads to the coupon's page
+    link = public_link(COUPON, coupon.code, request)
+    return _qr_response(request, link, name=coupon.code_norm, kind=kind)
 
 
 @coupon_panel_view
@@ -183,7 +186,7 @@ def series_qr_svg(request, pk):
 
 @coupon_panel_view
 def coupon_qr_png(request, pk):
-    """The QR of one coupon's code (what a till's scanner reads)."""
+    """The QR of one coupon's public link (a till's scanner reads the code from it)."""
     return _coupon_qr(request, pk, "png")
 
 

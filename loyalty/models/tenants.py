@@ -84,6 +84,19 @@ class Program(TenantModel):
     )
     auto_register = models.BooleanField(_("register unknown phones at the till"), default=True)
     kiosk_requires_otp = models.BooleanField(_("kiosk asks a one-time code"), default=True)
+    # Joining by the program's link /j/<business>/<program>/ (journey.md "Join").
+    join_open = models.BooleanField(_("customers may join by link"), default=True)
+    welcome_points = models.DecimalField(
+        _("welcome points"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    welcome_series = models.ForeignKey(
+        "coupons.CouponSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("welcome coupon"),
+    )
     # Bumped on every rule change: compiled rule sets are cached per (program, version).
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -78,6 +78,9 @@ def _program(program) -> dict:
             "credit_on_points_payment": program.credit_on_points_payment,
             "auto_register": program.auto_register,
             "kiosk_requires_otp": program.kiosk_requires_otp,
+            "join_open": program.join_open,
+            "welcome_points": values.money(program.welcome_points),
+            "welcome_series": program.welcome_series.key if program.welcome_series else None,
         }
     )
     return out
@@ -132,6 +135,7 @@ def _series(series) -> dict:
         "referral_reward": values.money(series.referral_reward),
         "expiry_reminder": {"hours": reminder} if reminder is not None else None,
         "kiosk_price": values.money(series.kiosk_price),
+        "public_claim": series.public_claim,
         "archived": series.is_archived,
     }
 

@@ -261,6 +261,7 @@ class _Import:
         self.series = self.import_series()
         self.rules = self.import_rules()
         self.link_series_rewards()
+        self.link_welcome_series()
         self.import_certificates()
         self.queue_codes()
 
@@ -381,6 +382,8 @@ class _Import:
             if locked and not self._series_change_allowed(item, series, fields):
                 self.failed["coupon_series"].add(item.key)
                 continue
+            if series is None and "public_claim" not in fields:
+                fields["public_claim"] = item.refs["public_claim_default"]
             series = series or CouponSeries(
                 business=self.business, program=self.program, key=item.key
             )
@@ -518,6 +521,28 @@ class _Import:
                     self.result.updated["coupon_series"] += 1
                 # which rule a coupon applies is part of the compiled rule set
                 Program.bump_version(self.program.pk)
+
+    def link_welcome_series(self):
+        given = self.doc.program.refs.get("welcome_series")
+        if given is None:
+            return
+        series = None
+        if given:
+            series = self.resolve(
+                "coupon_series",
+                self.series,
+                given[0],
+                f"{self.doc.program.path}.welcome_series",
+                _("Unknown coupon series “%(key)s”.") % {"key": given[0]},
+            )
+            if series is None or series.pk is None:
+                return
+        if self.program.welcome_series_id != (series.pk if series else None):
+            self.program.welcome_series = series
+            self.program.save(update_fields=["welcome_series"])
+            if self.result.unchanged["program"]:
+                self.result.unchanged["program"] -= 1
+                self.result.updated["program"] += 1
 
     # -- certificates and codes ----------------------------------------------------------
 

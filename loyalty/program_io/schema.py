@@ -140,9 +140,19 @@ def read_document(document) -> ProgramDocument:
         _unique_keys(r, items, "code" if section in ("categories", "goods") else "key")
         setattr(doc, section, items)
     _one_default(r, doc.customer_categories)
+    _public_claims(doc)
     if r.errors:
         raise ProgramImportError(r.errors)
     return doc
+
+
+def _public_claims(doc) -> None:
+    """A new series without `public_claim` is claimable by link unless a rule of the document
+    issues it (journey.md: off by default for series that rules issue as rewards)."""
+    issued = {item.refs.get("coupon_series") for item in doc.rules}
+    for item in doc.coupon_series:
+        # for a new series only: an older document changes nothing of an existing one
+        item.refs["public_claim_default"] = item.key not in issued
 
 
 def _is_unstorable(text: str) -> bool:
@@ -392,6 +402,9 @@ def _program(r, value, path):
             "credit_on_points_payment",
             "auto_register",
             "kiosk_requires_otp",
+            "join_open",
+            "welcome_points",
+            "welcome_series",
         ),
     )
     if obj is None:
@@ -412,9 +425,26 @@ def _program(r, value, path):
         "auto_register": r.boolean(obj, "auto_register", path, default=True),
         "kiosk_requires_otp": r.boolean(obj, "kiosk_requires_otp", path, default=True),
     }
+    # journey.md "Join": set only when given (an older document changes nothing of them)
+    if "join_open" in obj:
+        fields["join_open"] = r.boolean(obj, "join_open", path, default=True)
+    if "welcome_points" in obj:
+        fields["welcome_points"] = r.decimal(
+            obj, "welcome_points", path, minimum=0, maximum=MONEY_MAX
+        )
+    welcome_series = None  # not given: left as it is
+    if "welcome_series" in obj:
+        welcome_series = (
+            (r.key(obj, "welcome_series", path),) if obj["welcome_series"] is not None else ()
+        )
     if brands is not None:
         brands = [b for b in brands if b]
-    return Item(path, r.key(obj, "key", path), fields, {"brands": brands})
+    return Item(
+        path,
+        r.key(obj, "key", path),
+        fields,
+        {"brands": brands, "welcome_series": welcome_series},
+    )
 
 
 def _brand_name(r, value, path):
@@ -501,6 +531,7 @@ SERIES_OPTIONAL = (
     "referral_reward",
     "expiry_reminder",
     "kiosk_price",
+    "public_claim",
     "archived",
 )
 
@@ -547,6 +578,8 @@ def _coupon_series(r, value, path):
         "kiosk_price": r.decimal(obj, "kiosk_price", path, maximum=MONEY_MAX),
         "is_archived": r.boolean(obj, "archived", path, default=False),
     }
+    if "public_claim" in obj:  # else decided by the rules that issue it (_public_claims)
+        fields["public_claim"] = r.boolean(obj, "public_claim", path, default=False)
     code_mode = obj.get("code_mode", "on_issue")
     if code_mode not in ("on_issue", "pregenerated", "imported"):
         r.error(f"{path}.code_mode", _("Use “on_issue”, “pregenerated” or “imported”."))

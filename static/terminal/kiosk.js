@@ -14,7 +14,7 @@
   function deviceKey() { return window.localStorage.getItem(KEY) || ""; }
 
   function screen(name) {
-    ["setup", "start", "otp", "home"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
+    ["setup", "start", "otp", "home", "use"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
     $("done").hidden = name === "setup" || name === "start";
     var focus = { setup: "device-key", start: "identify-value", otp: "otp-code" }[name];
     if (focus) $(focus).focus();
@@ -93,6 +93,8 @@
     ["balances", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
     $("certificate-code").value = "";
     $("claim-code").value = "";
+    $("use-code").textContent = "";
+    $("staff-tools").hidden = true;
     screen(deviceKey() ? "start" : "setup");
   }
 
@@ -218,9 +220,56 @@
       until.textContent = parts.join(" · ");
       li.appendChild(label);
       li.appendChild(until);
+      if (coupon.self_service && coupon.usable_here) {
+        var use = document.createElement("button");
+        use.type = "button";
+        use.className = "btn btn--primary btn--big";
+        use.textContent = text.useCoupon;
+        use.dataset.testid = "use-coupon";
+        use.addEventListener("click", function () { askToUse(coupon); });
+        li.appendChild(use);
+      }
       list.appendChild(li);
     });
   }
+
+  /* ---- self-service redemption: confirm, redeem, show the code to the cashier ---- */
+  var using = null;
+  function askToUse(coupon) {
+    error("");
+    notice("");
+    using = coupon;
+    $("use-title").textContent = coupon.title || humanize(coupon.series);
+    $("use-confirm").hidden = false;
+    $("use-done").hidden = true;
+    $("use-code").textContent = "";
+    screen("use");
+  }
+  $("use-cancel").addEventListener("click", function () { using = null; screen("home"); });
+  $("use-back").addEventListener("click", function () { using = null; screen("home"); });
+  $("use-yes").addEventListener("click", function () {
+    if (!using) return;
+    var button = $("use-yes");
+    button.disabled = true;
+    call("POST", config.api.redeem.replace("{code}", encodeURIComponent(using.code))).then(function (data) {
+      $("use-code").textContent = data.coupon.code;
+      $("use-confirm").hidden = true;
+      $("use-done").hidden = false;
+      return refreshWallet();
+    }, function (problem) { screen("home"); handle(problem); }).then(function () { button.disabled = false; });
+  });
+
+  /* ---- the device key is staff's: five quick taps on the name in the bar show it ---- */
+  var taps = [];
+  document.querySelector(".kiosk__brand").addEventListener("click", function () {
+    var now = Date.now();
+    taps = taps.filter(function (t) { return now - t < 4000; }).concat([now]);
+    if (taps.length >= 5) {
+      taps = [];
+      $("staff-tools").hidden = false;
+      setTimeout(function () { $("staff-tools").hidden = true; }, 15000);
+    }
+  });
 
   function renderOffers() {
     var list = $("offers");

@@ -128,6 +128,15 @@
         detector.detect(video).then(function (codes) {
           if (codes.length) {
             stopScan();
+            // A coupon's or certificate's QR holds its public link (/c/, /g/): the server
+            // reads the code out of it (core.links); here it only picks the field.
+            var link = /\/(c|g|gc)\/[^/?#]+\/?(?:[?#]|$)/.exec(codes[0].rawValue);
+            if (link && link[1] === "c") { addCoupon(codes[0].rawValue); return; }
+            if (link && link[1] === "g") {
+              $("certificate-code").value = codes[0].rawValue;
+              $("certificate-form").requestSubmit();
+              return;
+            }
             $("identify-value").value = codes[0].rawValue;
             lookup({ card: codes[0].rawValue });
           } else {

@@ -132,6 +132,8 @@ class CouponAnswerSerializer(serializers.Serializer):
     valid_to = serializers.CharField(allow_null=True)
     usable_here = serializers.BooleanField()
     reason = serializers.CharField(allow_null=True)
+    # kiosk answers only: the series lets the customer use it alone at the kiosk
+    self_service = serializers.BooleanField(required=False)
 
 
 class CustomerAnswerSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.links import COUPON, public_link
 from core.qr import qr_svg
 from core.tenancy import get_scoped, scoped
 from coupons.models import CouponSeries
@@ -164,7 +165,7 @@ def _sale(request, sale_id) -> Sale:
     return sale
 
 
-def _issued_coupons(sale, language):
+def _issued_coupons(request, sale, language):
     issued = (sale.result or {}).get("coupons_issued") or []
     keys = {c.get("series") for c in issued}
     series = {
@@ -180,7 +181,9 @@ def _issued_coupons(sale, language):
                 "code": code,
                 "valid_to": item.get("valid_to"),
                 # Free codes of an anonymous check are printed with their QR.
-                "qr": inline_qr(code) if code and sale.customer_id is None else "",
+                "qr": inline_qr(public_link(COUPON, code, request))
+                if code and sale.customer_id is None
+                else "",
             }
         )
     return rows
@@ -206,7 +209,7 @@ def receipt(request, sale_id):
             "positions": positions,
             "names": program_names(sale.program),
             "result": sale.result or {},
-            "issued": _issued_coupons(sale, request.LANGUAGE_CODE),
+            "issued": _issued_coupons(request, sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,
         },
     )

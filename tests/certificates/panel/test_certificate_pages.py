@@ -396,7 +396,8 @@ def test_printable_sheet(owner_client, certificate):
     assert len(with_used.context["cells"]) == 7
     cell = with_used.context["cells"][0]
     ET.fromstring(cell["svg"])
-    assert cell["svg"] == qr_svg(cell["code"].code)  # the QR holds the printed code
+    # the QR holds the code's public link (journey.md "Links in every QR")
+    assert cell["svg"] == qr_svg(f"http://testserver/g/{cell['code'].code}")
 
 
 def test_cashier_cannot_open_certificates(cashier_client, certificate):

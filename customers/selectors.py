@@ -12,7 +12,7 @@ from django.utils import timezone
 from core import sql_rows
 
 from .ledger import ZERO, active_lots_q, money, pending_lots_q
-from .models import Account, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
+from .models import Account, AccountType, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
 
 
 def _zeros() -> dict[str, Decimal]:
@@ -201,3 +201,26 @@ def _check_accounts() -> list[str]:
             f" outside 0..{lot['amount']}"
         )
     return problems
+
+
+def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
+    """{key: {"name", "unit"}} of every balance a customer may hold in `program`, so that
+    the kiosk and the wallet page show each with its unit (payments.md): points, the
+    currency for prepaid money, units for prepaid goods."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        Account.BONUS: {"name": str(_("Points")), "unit": str(_("points"))},
+        Account.SPECIAL: {"name": str(_("Special points")), "unit": str(_("points"))},
+    }
+    units = {
+        AccountType.Kind.POINTS: str(_("points")),
+        AccountType.Kind.MONEY: currency,
+        AccountType.Kind.GOODS: str(_("units")),
+        AccountType.Kind.ACHIEVEMENTS: "",
+    }
+    for key, name, kind in AccountType.objects.filter(program=program).values_list(
+        "key", "name", "kind"
+    ):
+        labels[key] = {"name": name, "unit": units.get(kind, "")}
+    return labels

@@ -4,9 +4,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from customers import ledger
+from customers.models import AccountType
 from giftcards.models import GiftCard
-from tests.factories import GiftCardFactory
+from loyalty.services.devices import issue_device
+from tests.factories import AccountTypeFactory, GiftCardFactory
+from tests.terminal.cashier.shop import make_shop
+from tests.terminal.conftest import make_till
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +46,31 @@ def test_gift_card_lookups_are_throttled(client, settings):
 
 
 def test_the_terminal_gift_card_lookup_is_throttled(settings):
-    from tests.terminal.conftest import make_till
-
     settings.PERKLINE_THROTTLE_CODES = "2/min"
     till = make_till()
     statuses = [
         till.client.get("/api/v1/terminal/gift-cards/GC-GUESS-0000").status_code for _ in range(3)
     ]
     assert statuses[:2] == [404, 404] and statuses[2] == 429
+
+
+def test_the_kiosk_names_each_balance_with_its_unit(client):
+    shop = make_shop()
+    shop.program.kiosk_requires_otp = False
+    shop.program.save(update_fields=["kiosk_requires_otp"])
+    AccountTypeFactory(program=shop.program, key="car-wash", name="Car washes", kind="goods")
+    AccountTypeFactory(
+        program=shop.program, key="wallet", name="Wallet", kind=AccountType.Kind.MONEY
+    )
+    for key, amount in (("car-wash", "3"), ("wallet", "50.00")):
+        account = ledger.get_account(customer=shop.customer, program=shop.program, key=key)
+        ledger.credit(account=account, amount=Decimal(amount))
+    _device, key = issue_device(point_of_sale=shop.pos, kind="kiosk", name="Kiosk")
+    kiosk = APIClient()
+    kiosk.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    answer = kiosk.post(
+        "/api/v1/kiosk/identify", {"card": shop.customer.card_code}, format="json"
+    ).json()
+    assert answer["accounts"]["car-wash"] == {"name": "Car washes", "unit": "units"}
+    assert answer["accounts"]["wallet"]["unit"] == shop.business.currency
+    assert answer["balances"]["car-wash"]["active"] == "3.00"

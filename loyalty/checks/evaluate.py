@@ -13,7 +13,9 @@ def run_engine(ctx):
             return payments.evaluate(ctx)
         return engine.evaluate(ctx.compiled.ruleset, ctx.engine_check, ctx.settings)
     except engine.EngineError as exc:
-        raise Refused(exc.message, code=exc.code, field=exc.field) from exc
+        # payments.md's refusals in the user's language (the engine words them in English)
+        message = payments.message(exc.code, exc.message)
+        raise Refused(message, code=exc.code, field=exc.field) from exc
 
 
 def top_ups_of(ctx):

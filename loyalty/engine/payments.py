@@ -218,10 +218,10 @@ def evaluate_with_payments(
         if p.gift_card is not None:
             card = gift_cards.get(p.gift_card)
             if card is None or card.refusal is not None:
-                code = GIFT_CARD_NOT_FOUND if card is None else card.refusal
+                code = GIFT_CARD_NOT_FOUND if card is None else (card.refusal or "")
                 raise EngineError(
                     code, GIFT_CARD_MESSAGES.get(code, code), f"payments[{n}].gift_card"
-                )  # type: ignore[arg-type]
+                )
             key, balance = ("gift_card", card.ref), card.balance
         else:
             key, balance = ("account", p.account), accounts[p.account].balance  # type: ignore[assignment, index]
@@ -259,9 +259,9 @@ def evaluate_with_payments(
     for i, pos in enumerate(positions):
         cover = covered.get(i, [])
         cover_cents = sum(scaled_int(c["amount"], 2) or 0 for c in cover)
-        line = by_index.get(i)
-        line_cents = (scaled_int(line.amount, 2) or 0) if line else 0
-        discount = line.discount if line else Decimal("0.00")
+        row = by_index.get(i)
+        line_cents = (scaled_int(row.amount, 2) or 0) if row else 0
+        discount = row.discount if row else Decimal("0.00")
         amount = from_cents(line_cents + cover_cents)
         merged.append(
             PositionResult(i, pos.code, pos.quantity, amount, discount, amount - discount, cover)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ValidationFailed
 from core.statement import Statement
 from customers import ledger_debits
 from customers import selectors as customer_selectors
@@ -81,6 +82,13 @@ def attach(ctx, data, *, lock: bool) -> None:
     ctx.sale_lines = giftcards.check_sale_lines(
         program=ctx.program, lines=data.gift_cards_sold, at=ctx.at, lock=lock
     )
+    for n, line in enumerate(ctx.sale_lines):
+        # One card is either paid from or sold (reloaded) on a check: both write its balance.
+        if line.card is not None and line.card.code_norm in ctx.gift_cards:
+            raise ValidationFailed(
+                _("A gift card cannot pay the check that reloads it."),
+                field=f"gift_cards_sold[{n}].code",
+            )
 
 
 def has_payments(ctx) -> bool:

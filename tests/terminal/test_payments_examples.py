@@ -282,3 +282,24 @@ def test_check_ledger_command_covers_gift_cards(shop):
     GiftCard.objects.filter(pk=card.pk).update(balance=D("1.00"))
     with pytest.raises(Exception, match="mismatch"):
         call_command("check_ledger")
+
+
+def test_a_card_cannot_pay_the_check_that_reloads_it(shop):
+    series = GiftCardFactory(series__program=shop.program, series__key="re").series
+    series.reloadable = True
+    series.save()
+    card = GiftCardFactory(series=series, balance=D("200.00"))
+    body = {
+        "positions": [item(LATTE)],
+        "payments": [{"gift_card": card.code, "amount": "10.00"}],
+        "gift_cards_sold": [{"series": "re", "amount": "100.00", "code": card.code}],
+    }
+    assert error(shop.confirm(body)) == (400, "validation_error", "gift_cards_sold[0].code")
+    reload = {
+        "positions": [item(LATTE)],
+        "gift_cards_sold": [{"series": "re", "amount": "100.00", "code": card.code}],
+    }
+    assert shop.confirm(reload, key="r").status_code == 201
+    card.refresh_from_db()
+    assert card.balance == D("300.00")
+    assert check_ledger() == []

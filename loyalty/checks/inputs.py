@@ -56,4 +56,5 @@ class CheckInput:
     @property
     def gift_card_codes(self) -> tuple[str, ...]:
         """Gift-card codes the check presents: look-ups, for the code throttle."""
-        return tuple(p.gift_card for p in self.payments if p.gift_card)
+        paying = tuple(p.gift_card for p in self.payments if p.gift_card)
+        return paying + tuple(g.code for g in self.gift_cards_sold if g.code)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("gift-cards/", views.index, name="gift_card_index"),
     path("gift-cards/export.csv", views.export, name="gift_card_export"),
     path("gift-cards/<int:pk>/", views.card_detail, name="gift_card_detail"),
+    path("gift-cards/series/<int:pk>/", views.series_edit, name="gift_card_series_edit"),
 ]

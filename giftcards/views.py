@@ -4,6 +4,7 @@ balance and history, block and unblock with a reason, export, figures."""
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -101,3 +102,26 @@ def export(request):
     )
     columns = ("code", "series", "state", "balance", "valid_to", "sold_at", "blocked_reason")
     return csv_response(columns, rows, filename="gift-cards.csv")
+
+
+@coupon_panel_view
+def series_edit(request, pk):
+    series = get_scoped(GiftCardSeries, request.business, pk=pk)
+    data, _files = posted(request)
+    form = SeriesForm(
+        data,
+        instance=series,
+        business=request.business,
+        initial={"amounts_text": ", ".join(series.amounts or ())},
+    )
+    form.fields["program"].disabled = True  # its cards belong to the program
+    form.fields["key"].disabled = True  # documents and tills name the series by key
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Gift-card series “%(name)s” saved.") % {"name": series})
+        return redirect("panel:gift_card_index")
+    return render(
+        request,
+        "panel/form_page.html",
+        {"form": form, "title": series.name, "cancel_url": reverse("panel:gift_card_index")},
+    )

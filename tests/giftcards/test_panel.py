@@ -83,3 +83,29 @@ def test_another_business_card_is_not_found(owner_client):
 
 def test_cashiers_do_not_see_the_section(cashier_client):
     assert cashier_client.get(reverse("panel:gift_card_index")).status_code in (302, 403)
+
+
+def test_editing_a_series_keeps_its_key(owner_client, program):
+    series = GiftCardSeriesFactory(program=program, key="gift", name="Gift")
+    url = reverse("panel:gift_card_series_edit", args=[series.pk])
+    assert owner_client.get(url).status_code == 200
+    response = owner_client.post(
+        url,
+        {
+            "key": "changed",
+            "name": "Gift card",
+            "code_prefix": "GC",
+            "code_length": "10",
+            "code_group": "5",
+            "amounts_text": "500",
+            "reloadable": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    series.refresh_from_db()
+    assert (series.key, series.name, series.amounts, series.reloadable) == (
+        "gift",
+        "Gift card",
+        ["500.00"],
+        True,
+    )

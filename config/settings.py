@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "customers",
     "coupons",
     "certificates",
+    "giftcards",
     "terminal",
 ]
 

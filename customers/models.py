@@ -112,6 +112,9 @@ class AccountType(TenantModel):
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MONEY)
+    # Prepaid units (kind `goods`) pay for these positions (payments.md):
+    # {"goods": [codes], "categories": [codes]}.
+    pays_for = models.JSONField(_("pays for"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("account type")

@@ -103,4 +103,5 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("coupons.urls")),
     path("", include("certificates.urls")),
+    path("", include("giftcards.urls")),
 ]

@@ -4,13 +4,14 @@
 
 from django.urls import include, path
 
-from .views import codes, gifts, hooks, join, kiosk, passes, public, wallet_bots
+from .views import codes, gifts, hooks, join, kiosk, passes, public, public_giftcards, wallet_bots
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
 public_patterns = [
     path("c/<str:code>", public.coupon, name="coupon"),
     path("g/<str:code>", public.certificate, name="certificate"),
+    path("gc/<str:code>", public_giftcards.gift_card, name="gift_card"),
     path("s/<str:token>", public.series, name="series"),
     path("w/<slug:business>/", public.wallet, name="wallet"),
     path("w/<slug:business>/sign-out/", public.sign_out, name="sign_out"),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("terminal/checks/<int:sale_id>", t.SaleView.as_view(), name="sale"),
     path("terminal/checks/<int:sale_id>/cancel", t.CancelView.as_view(), name="sale-cancel"),
     path("terminal/coupons/<str:code>", t.CouponView.as_view(), name="coupon"),
+    path("terminal/gift-cards/<str:code>", t.GiftCardView.as_view(), name="gift-card"),
     path("terminal/coupons/<str:code>/claim", t.CouponClaimView.as_view(), name="coupon-claim"),
     path("terminal/coupons/<str:code>/redeem", t.CouponRedeemView.as_view(), name="coupon-redeem"),
     path(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from coupons import services as coupon_services
 from customers import ledger
 from customers.models import Customer
+from giftcards import services as giftcards
 from loyalty.models import Sale
 
 
@@ -19,6 +20,8 @@ def cancel_sale(*, sale, device=None, staff=None) -> Sale:
         if sale.status == Sale.CANCELLED:
             return sale
         now = timezone.now()
+        # First: it may refuse (a card sold on the sale has been spent from).
+        giftcards.reverse_sale(sale=sale, at=now)
         ledger.reverse_sale_entries(sale=sale, at=now)
         coupon_services.restore_after_cancel(sale=sale, at=now)
         sale.status = Sale.CANCELLED

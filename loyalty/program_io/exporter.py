@@ -9,6 +9,7 @@ from certificates.models import CertificateSeries, GiftCertificate
 from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
+from giftcards.models import GiftCardSeries
 from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule
 
 from . import values
@@ -43,7 +44,12 @@ def export_program(program) -> dict:
         ],
         "account_types": [
             {"key": at.key, "name": at.name, "kind": at.kind}
+            | ({"pays_for": at.pays_for} if at.pays_for else {})
             for at in scoped(AccountType, business).filter(program=program).order_by("key")
+        ],
+        "gift_card_series": [
+            _gift_card_series(gs)
+            for gs in scoped(GiftCardSeries, business).filter(program=program).order_by("key")
         ],
         "categories": [
             {"code": cat.code, "name": cat.name}
@@ -62,6 +68,32 @@ def export_program(program) -> dict:
         "coupon_series": [_series(s) for s in series],
         "rules": [_rule(rule) for rule in rules],
         "certificates": _certificates(program),
+    }
+
+
+def _gift_card_series(series) -> dict:
+    if series.amounts:
+        allowed: dict = {"fixed": list(series.amounts)}
+    else:
+        allowed = {"min": values.money(series.min_amount), "max": values.money(series.max_amount)}
+    if series.valid_months:
+        validity: dict = {"months": series.valid_months}
+    else:
+        validity = {
+            "valid_from": values.day(series.valid_from),
+            "valid_to": values.day(series.valid_to),
+        }
+    return {
+        "key": series.key,
+        "name": series.name,
+        "code_format": {
+            "prefix": series.code_prefix,
+            "length": series.code_length,
+            "group": series.code_group,
+        },
+        "values": allowed,
+        "validity": validity,
+        "reloadable": series.reloadable,
     }
 
 

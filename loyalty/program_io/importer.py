@@ -24,6 +24,7 @@ from core.tenancy import scoped
 from coupons import series_rules
 from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
+from giftcards.models import GiftCardSeries
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
 from loyalty.rules_validation import REWARD_FIELDS, rule_error_details
 
@@ -57,6 +58,7 @@ SECTION_LABELS = {  # (one, several)
     "points_of_sale": ("point of sale", "points of sale"),
     "customer_categories": ("customer category", "customer categories"),
     "account_types": ("account type", "account types"),
+    "gift_card_series": ("gift-card series", "gift-card series"),
     "categories": ("category", "categories"),
     "goods": ("goods item", "goods"),
     "coupon_series": ("coupon series", "coupon series"),
@@ -256,6 +258,7 @@ class _Import:
         self.pos = self.import_points_of_sale()
         self.categories = self.import_customer_categories()
         self.account_types = self.import_account_types()
+        self.import_gift_card_series()
         self.goods_categories = self.import_goods_categories()
         self.import_goods()
         self.series = self.import_series()
@@ -329,6 +332,14 @@ class _Import:
             self.result.count("account_types", _sync(account_type, item.fields))
             existing[item.key] = account_type
         return set(existing)
+
+    def import_gift_card_series(self):
+        existing = self._by_key(self.scoped(GiftCardSeries).filter(program=self.program))
+        for item in self.doc.gift_card_series:
+            series = existing.get(item.key) or GiftCardSeries(
+                business=self.business, program=self.program, key=item.key
+            )
+            self.result.count("gift_card_series", _sync(series, item.fields))
 
     def import_goods_categories(self):
         existing = self._by_key(self.scoped(GoodsCategory), "code")

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core import jsonparse
+from core.errors import ValidationFailed
 from coupons import series_rules
-from coupons.codes import normalize_code
+from coupons.codes import check_format, normalize_code
 from customers.models import AccountType
 
 from .errors import ProgramImportError
@@ -37,6 +38,7 @@ SECTIONS = (
     "points_of_sale",
     "customer_categories",
     "account_types",
+    "gift_card_series",
     "categories",
     "goods",
     "coupon_series",
@@ -61,6 +63,7 @@ class ProgramDocument:
     points_of_sale: list[Item] = field(default_factory=list)
     customer_categories: list[Item] = field(default_factory=list)
     account_types: list[Item] = field(default_factory=list)
+    gift_card_series: list[Item] = field(default_factory=list)
     categories: list[Item] = field(default_factory=list)
     goods: list[Item] = field(default_factory=list)
     coupon_series: list[Item] = field(default_factory=list)
@@ -122,6 +125,7 @@ def read_document(document) -> ProgramDocument:
         "points_of_sale": _point_of_sale,
         "customer_categories": _customer_category,
         "account_types": _account_type,
+        "gift_card_series": _gift_card_series,
         "categories": _category,
         "goods": _goods,
         "coupon_series": _coupon_series,
@@ -477,7 +481,7 @@ def _customer_category(r, value, path):
 
 
 def _account_type(r, value, path):
-    obj = r.fields(value, path, required=("key", "name"), optional=("kind",))
+    obj = r.fields(value, path, required=("key", "name"), optional=("kind", "pays_for"))
     if obj is None:
         return None
     key = r.key(obj, "key", path)
@@ -490,7 +494,90 @@ def _account_type(r, value, path):
             _("Unknown kind “%(k)s”: use one of %(choices)s.")
             % {"k": kind, "choices": ", ".join(AccountType.Kind.values)},
         )
-    return Item(path, key, {"name": r.text(obj, "name", path), "kind": kind})
+    fields = {"name": r.text(obj, "name", path), "kind": kind}
+    if "pays_for" in obj:  # absent: an older document, which leaves it as it is
+        fields["pays_for"] = _pays_for(r, obj.get("pays_for"), f"{path}.pays_for")
+    return Item(path, key, fields)
+
+
+def _pays_for(r, value, path) -> dict:
+    """payments.md: the goods codes and categories prepaid units pay for."""
+    if value is None:
+        return {}
+    obj = r.fields(value, path, optional=("goods", "categories"))
+    if obj is None:
+        return {}
+    out = {}
+    for name in ("goods", "categories"):
+        codes = [c for c in r.list_of(obj, name, path, r.code_value) if c is not None]
+        if codes:
+            out[name] = codes
+    return out
+
+
+def _gift_card_series(r, value, path):
+    """payments.md "Gift cards": code format, allowed values, validity, reloadable."""
+    obj = r.fields(
+        value,
+        path,
+        required=("key", "name"),
+        optional=("code_format", "values", "validity", "reloadable"),
+    )
+    if obj is None:
+        return None
+    fields = {
+        "name": r.text(obj, "name", path),
+        "reloadable": r.boolean(obj, "reloadable", path, default=False),
+        "code_prefix": "GC",
+        "code_length": 8,
+        "code_group": 4,
+        "amounts": [],
+        "min_amount": None,
+        "max_amount": None,
+        "valid_months": None,
+        "valid_from": None,
+        "valid_to": None,
+    }
+    fmt = obj.get("code_format")
+    if fmt is not None:
+        fmt_path = f"{path}.code_format"
+        fmt = r.fields(fmt, fmt_path, optional=("prefix", "length", "group"))
+        if fmt is not None:
+            fields["code_prefix"] = r.text(fmt, "prefix", fmt_path, max_length=12, blank=True)
+            fields["code_length"] = r.integer(fmt, "length", fmt_path, default=8, minimum=1)
+            fields["code_group"] = r.integer(fmt, "group", fmt_path, default=4, minimum=0)
+            try:
+                check_format(
+                    prefix=fields["code_prefix"],
+                    length=fields["code_length"],
+                    group=fields["code_group"],
+                )
+            except ValidationFailed as exc:
+                r.error(f"{path}.{exc.field or 'code_format'}", exc.message)
+    amounts = obj.get("values")
+    if amounts is not None:
+        values_path = f"{path}.values"
+        amounts = r.fields(amounts, values_path, optional=("min", "max", "fixed"))
+        if amounts is not None:
+            if "fixed" in amounts:
+                fixed = r.list_of(
+                    amounts,
+                    "fixed",
+                    values_path,
+                    lambda v, p: r.decimal({"v": v}, "v", p, minimum=Decimal("0.01")),
+                )
+                fields["amounts"] = [f"{v.quantize(Decimal('0.01')):f}" for v in fixed if v]
+            fields["min_amount"] = r.decimal(amounts, "min", values_path, minimum=Decimal("0.01"))
+            fields["max_amount"] = r.decimal(amounts, "max", values_path, minimum=Decimal("0.01"))
+    validity = obj.get("validity")
+    if validity is not None:
+        v_path = f"{path}.validity"
+        validity = r.fields(validity, v_path, optional=("months", "valid_from", "valid_to"))
+        if validity is not None:
+            fields["valid_months"] = r.integer(validity, "months", v_path, minimum=1)
+            fields["valid_from"] = r.date(validity, "valid_from", v_path)
+            fields["valid_to"] = r.date(validity, "valid_to", v_path)
+    return Item(path, r.key(obj, "key", path), fields)
 
 
 def _category(r, value, path):

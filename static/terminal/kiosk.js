@@ -135,6 +135,7 @@
   function showCustomer(data) {
     session.customer = data.customer;
     session.balances = data.balances;
+    if (data.accounts) session.accounts = data.accounts;
     session.coupons = data.coupons;
     session.offers = data.offers;
     renderHome();
@@ -170,9 +171,10 @@
       var div = document.createElement("div");
       div.className = "balance";
       var dt = document.createElement("dt");
-      dt.textContent = key === "bonus" ? text.points : key;
+      var label = (session.accounts || {})[key];
+      dt.textContent = label ? label.name : (key === "bonus" ? text.points : key);
       var dd = document.createElement("dd");
-      dd.textContent = figures.active;
+      dd.textContent = figures.active + (label && label.unit ? " " + label.unit : "");
       dd.dataset.testid = "balance-" + key;
       if (figures.pending && figures.pending !== "0.00") {
         var pending = document.createElement("span");
@@ -321,6 +323,7 @@
     button.disabled = true;
     call("POST", config.api.buy.replace("{id}", offer.rule_id)).then(function (data) {
       session.balances = data.balances;
+    if (data.accounts) session.accounts = data.accounts;
       renderBalances();
       notice(text.bought);
       return refreshWallet();

@@ -27,6 +27,7 @@ from core.net import client_address
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger, otp
+from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import CustomerSession, Enrolment
 from customers.phones import MASK_PUBLIC, mask_phone
@@ -175,6 +176,10 @@ def identified_answer(customer, *, point_of_sale, at) -> dict:
     return {
         "customer": answer,
         "balances": answer["balances"],
+        # each balance's name and unit (payments.md: the kiosk shows every balance)
+        "accounts": customer_selectors.account_labels(
+            program=point_of_sale.program, currency=point_of_sale.business.currency
+        ),
         "coupons": with_self_service(answer["coupons"], point_of_sale),
         "offers": offers_for(point_of_sale=point_of_sale, customer=customer, at=at),
     }

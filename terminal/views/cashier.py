@@ -21,6 +21,7 @@ from core.qr import qr_svg
 from core.tenancy import get_scoped, scoped
 from coupons.models import CouponSeries
 from coupons.selectors import series_title
+from giftcards.models import GiftCardSeries
 from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Goods, Sale
@@ -102,6 +103,8 @@ def check(request):
         "terminal/check.html",
         {
             "manual_rules": manual_rules(pos),
+            # payments.md: the gift cards the till can sell
+            "gift_card_series": GiftCardSeries.objects.filter(program_id=pos.program_id),
             "currency": request.business.currency,
             "texts": {
                 "remove": _("Remove"),
@@ -110,6 +113,8 @@ def check(request):
                 "limit": _("at most %(amount)s"),
                 "needCustomer": _("Identify the customer first."),
                 "confirming": _("Confirming…"),
+                "giftCard": _("Gift card"),
+                "sell": _("Sell"),
             },
             "urls": {
                 "goods": reverse("cashier:api_goods"),

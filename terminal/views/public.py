@@ -440,6 +440,9 @@ def _wallet_context(request, business, customer) -> dict:
                 "balances": customer_selectors.balances(
                     customer=customer, program=e.program, at=now
                 ),
+                "labels": customer_selectors.account_labels(
+                    program=e.program, currency=business.currency
+                ),
             }
             for e in enrolments
         ],

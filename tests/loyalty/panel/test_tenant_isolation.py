@@ -33,6 +33,7 @@ from tests.factories import (
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,
+    GiftCardFactory,
     GoodsCategoryFactory,
     GoodsFactory,
     MembershipFactory,
@@ -120,6 +121,7 @@ def fill_business_b():
     CertificateCode.objects.create(business=b, certificate=certificate, code="ONE-1",
                                    code_norm="ONE1")  # fmt: skip
     SaleFactory(program=program, pos=pos, customer=customer, time=timezone.now(), amount=1)
+    GiftCardFactory(series__program=program)
     return b
 
 

@@ -137,7 +137,7 @@ KINDS: dict[str, MessageKind] = {
             "campaign",
             _("Campaign"),
             (*COMMON, "code", "benefit", "valid_to", "balance"),
-            pgettext_lazy("message", "{business}: {benefit}. Code {code}. {link}"),
+            pgettext_lazy("message", "{business}: {benefit}. Details: {link}"),
         ),
     )
 }

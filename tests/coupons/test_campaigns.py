@@ -155,7 +155,7 @@ def test_results_count_sent_failed_delivered_and_redeemed_coupons(program, pos):
 def test_stop_keeps_what_was_sent(program, monkeypatch):
     for _ in range(5):
         person(program)
-    campaign = make(program, {"kind": "all"})
+    campaign = make(program, {"kind": "all"}, texts={"en": "{business}: hi {customer}. {link}"})
     real = campaigns._send_batch
     calls = []
 
@@ -181,13 +181,15 @@ def test_stop_keeps_what_was_sent(program, monkeypatch):
         ({"kind": "all"}, {"en": "Hi {name}"}, "text_en"),
         ({"kind": "all"}, {"en": "  "}, "text"),
         ({"kind": "spent", "amount": "x", "days": 5}, TEXTS, "amount"),
+        ({"kind": "all"}, {"uk": "Код {code}"}, "text_uk"),  # no coupon to fill it
     ],
 )
 def test_refusals_write_nothing(program, segment, texts, field):
     recent = person(program)
     visit(program, recent, 1)
+    series = CouponSeriesFactory(program=program) if texts is TEXTS else None
     with pytest.raises(ValidationFailed) as err:
-        make(program, segment, texts=texts)
+        make(program, segment, texts=texts, series=series)
     assert err.value.field == field
     assert not Campaign.objects.exists() and not Notification.objects.exists()
 

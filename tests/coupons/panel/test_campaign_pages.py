@@ -31,8 +31,8 @@ def form(**extra):
         "name": "We miss you",
         "segment": "not_seen",
         "days": "30",
-        "text_en": "{business}: {benefit} with code {code}. {link}",
-        "text_uk": "{business}: {benefit}, код {code}. {link}",
+        "text_en": "{business}: {benefit}. {link}",
+        "text_uk": "{business}: {benefit}! {link}",
         **extra,
     }
 
@@ -46,10 +46,14 @@ def test_count_then_send_with_a_coupon_and_see_results(
     page = owner_client.post(url, form(count="1")).content.decode()
     assert "3 customers will get it" in page and not Campaign.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        answer = owner_client.post(url, form(series=series.pk, send="1"))
+        answer = owner_client.post(
+            url, form(series=series.pk, send="1", text_en="{benefit}: code {code}. {link}")
+        )
     campaign = Campaign.objects.get()
     assert answer["Location"] == reverse("panel:campaign_detail", args=[campaign.pk])
-    assert {n.customer for n in Notification.objects.filter(campaign=campaign)} == set(people)
+    sent = Notification.objects.filter(campaign=campaign)
+    assert {n.customer for n in sent} == set(people)
+    assert all("code " in n.body for n in sent if n.customer.language != "uk")
     page = owner_client.get(answer["Location"]).content.decode()
     assert "Coupons issued" in page and "Sent" in page
     progress = owner_client.get(reverse("panel:campaign_progress", args=[campaign.pk])).json()
@@ -93,3 +97,11 @@ def test_another_business_campaign_is_not_found(owner_client, program):
         assert owner_client.get(reverse(f"panel:{name}", args=[theirs.pk])).status_code == 404
     assert owner_client.post(reverse("panel:campaign_stop", args=[theirs.pk])).status_code == 404
     assert "Theirs" not in owner_client.get(reverse("panel:campaign_list")).content.decode()
+
+
+def test_code_without_a_coupon_is_refused(owner_client, program, make_customer):
+    lapsed(make_customer, program)
+    page = owner_client.post(
+        reverse("panel:campaign_create"), form(text_uk="Код {code}", send="1")
+    ).content.decode()
+    assert "{code} needs a coupon" in page and not Campaign.objects.exists()

@@ -4,6 +4,8 @@ statistics and activations, single-use codes (batch, import, printable QR sheet)
 import base64
 from datetime import timedelta
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -12,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
 from core.tabular import csv_text
 from core.tenancy import get_scoped, scoped
 from coupons.charts import Line, bar_chart
@@ -32,6 +35,7 @@ from .forms import (
     check_random_count,
 )
 from .models import Activation, CertificateCode, CertificateSeries, GiftCertificate
+from .sending import send_certificate
 from .services import certificate_stats, generate_certificate_codes, import_certificate_codes
 
 ACTIVATIONS_PAGE = 25
@@ -178,6 +182,7 @@ def certificate_detail(request, pk):
             ),
             "days": days,
             "range_form": range_form,
+            "send_form": SendForm(),
             "date_from": date_from,
             "date_to": date_to,
             "bundle": certificate.bundle.select_related("series").order_by("id"),
@@ -306,3 +311,40 @@ def certificate_codes_print(request, pk):
             "include_used": include_used,
         },
     )
+
+
+class SendForm(forms.Form):
+    to = forms.CharField(
+        label=gettext_lazy("Phone or e-mail"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("The customer's"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+
+
+@coupon_panel_view
+@require_POST
+def certificate_send(request, pk):
+    """Sends the certificate's link to a phone or an e-mail address."""
+    certificate = _certificate(request, pk)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            send_certificate(
+                certificate=certificate,
+                to=form.cleaned_data["to"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The link is on its way to %(to)s.") % {"to": form.cleaned_data["to"]}
+            )
+    else:
+        messages.error(request, _("Give a phone number or an e-mail address."))
+    return redirect("panel:certificate_detail", pk=certificate.pk)

@@ -136,7 +136,7 @@ KINDS: dict[str, MessageKind] = {
         MessageKind(
             "campaign",
             _("Campaign"),
-            (*COMMON, "code", "benefit", "valid_to", "balance"),
+            (*COMMON, "code", "benefit", "valid_to"),
             pgettext_lazy("message", "{business}: {benefit}. Details: {link}"),
         ),
     )

@@ -56,12 +56,12 @@ def load(n: int, tag: str) -> dict:
 
 
 def run(business_id: int, with_coupon: bool) -> dict:
+    from django_q.conf import Conf
+
     from coupons import campaigns
     from coupons.models import CouponSeries
     from customers.models import Notification
     from loyalty.models import Business, Program, Rule
-
-    from django_q.conf import Conf
 
     campaigns._queue = lambda campaign: None  # the job runs here, timed
     Conf.SYNC = False  # the sender's wake is a queued job, as in production, not run inline

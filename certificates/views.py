@@ -4,6 +4,8 @@ statistics and activations, single-use codes (batch, import, printable QR sheet)
 import base64
 from datetime import timedelta
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -13,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from core.charts import Line, bar_chart
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
 from core.links import CERTIFICATE, public_link
 from core.qr import qr_svg
 from core.tabular import csv_text
@@ -40,6 +43,7 @@ from .models import (
     CertificateSeries,
     GiftCertificate,
 )
+from .sending import send_certificate
 from .services import certificate_stats, import_certificate_codes, start_code_batch
 
 ACTIVATIONS_PAGE = 25
@@ -186,6 +190,7 @@ def certificate_detail(request, pk):
             ),
             "days": days,
             "range_form": range_form,
+            "send_form": SendForm(),
             "date_from": date_from,
             "date_to": date_to,
             "bundle": certificate.bundle.select_related("series").order_by("id"),
@@ -339,3 +344,40 @@ def certificate_codes_print(request, pk):
             "include_used": include_used,
         },
     )
+
+
+class SendForm(forms.Form):
+    to = forms.CharField(
+        label=gettext_lazy("Phone or e-mail"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("The customer's"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+
+
+@coupon_panel_view
+@require_POST
+def certificate_send(request, pk):
+    """Sends the certificate's link to a phone or an e-mail address."""
+    certificate = _certificate(request, pk)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            send_certificate(
+                certificate=certificate,
+                to=form.cleaned_data["to"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The link is on its way to %(to)s.") % {"to": form.cleaned_data["to"]}
+            )
+    else:
+        messages.error(request, _("Give a phone number or an e-mail address."))
+    return redirect("panel:certificate_detail", pk=certificate.pk)

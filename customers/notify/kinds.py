@@ -136,8 +136,8 @@ KINDS: dict[str, MessageKind] = {
         MessageKind(
             "campaign",
             _("Campaign"),
-            (*COMMON, "code", "benefit", "valid_to", "balance"),
-            pgettext_lazy("message", "{business}: {benefit}. Code {code}. {link}"),
+            (*COMMON, "code", "benefit", "valid_to"),
+            pgettext_lazy("message", "{business}: {benefit}. Details: {link}"),
         ),
     )
 }

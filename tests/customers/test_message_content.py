@@ -140,5 +140,5 @@ PROMISES = {
     "tier_changed": ["tier", "link"],
     "stamp_card_reward": ["benefit", "link"],
     "welcome": ["customer", "link"],
-    "campaign": ["benefit", "code", "link"],
+    "campaign": ["benefit", "link"],
 }

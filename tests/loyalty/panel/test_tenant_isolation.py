@@ -21,6 +21,7 @@ from django.utils import timezone
 from certificates.models import CertificateCode, CertificateCodeJob, GiftCertificate
 from coupons.models import CodeJob, CouponSeries, PromotionChannel
 from customers.ledger import adjust, get_account
+from customers.models import Campaign
 from loyalty.models import Business, Invitation, Membership
 from loyalty.models.base import TenantModel
 from loyalty.services.devices import issue_device
@@ -122,6 +123,7 @@ def fill_business_b():
                                    code_norm="ONE1")  # fmt: skip
     SaleFactory(program=program, pos=pos, customer=customer, time=timezone.now(), amount=1)
     GiftCardFactory(series__program=program)
+    Campaign.objects.create(business=b, name="Campaign", segment={"kind": "all"})
     return b
 
 

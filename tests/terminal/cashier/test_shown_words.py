@@ -1,0 +1,110 @@
+"""Issue 21, one rule for words: the cashier, the receipt and the customer pages show names,
+explanations and translated messages; the API bodies behind them keep their codes."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from loyalty.checks import CheckInput, PositionInput, confirm_check
+from loyalty.checks.messages import REASONS
+from loyalty.engine.errors import REASON_MESSAGES
+from loyalty.models import Membership, Rule, Sale
+from tests.factories import AccountTypeFactory, MembershipFactory, RuleFactory, UserFactory
+
+from .conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, name, body):
+    return client.post(reverse(name), body, content_type="application/json")
+
+
+def in_uk(client):
+    client.cookies["django_language"] = "uk"
+    return client
+
+
+def test_an_unknown_coupon_is_explained_in_the_cashiers_language(till, shop):
+    answer = post(in_uk(till), "cashier:api_evaluate", {
+        "lines": [{"code": "LATTE", "quantity": 1}], "coupons": ["NOPE-1234"],
+    }).json()  # fmt: skip
+    item = answer["result"]["not_applied"][0]
+    assert item["code"] == "coupon_not_found"  # the body keeps its code
+    assert "Такого купона немає." in answer["html"]
+    assert "coupon_not_found" not in answer["html"].replace('data-code="coupon_not_found"', "")
+
+
+def test_a_rule_that_does_not_apply_is_named_and_explained_in_uk(till, shop):
+    RuleFactory(
+        program=shop.program, key="big-spender", name="Великий чек", explanation="",
+        action=Rule.Action.DISCOUNT_CHECK_PERCENT, value=None, depends_measure="amount",
+        depends_period="check", thresholds=[{"from": "1000.00", "value": "10"}],
+    )  # fmt: skip
+    html = post(in_uk(till), "cashier:api_evaluate", {
+        "lines": [{"code": "LATTE", "quantity": 1}],
+    }).json()["html"]  # fmt: skip
+    assert "Великий чек" in html and "big-spender" not in html
+    assert "Сума або кількість не досягає жодного порогу." in html
+
+
+def test_refusals_on_confirm_reach_the_cashier_translated(till, shop):
+    response = post(in_uk(till), "cashier:api_confirm", {
+        "lines": [{"code": "LATTE", "quantity": 1}], "coupons": ["NOPE-1234"],
+    })  # fmt: skip
+    error = response.json()["error"]
+    assert error["code"] == "coupon_not_found"
+    assert error["message"] == "Такого купона немає."
+
+
+def test_the_receipt_names_goods_accounts_and_formats_amounts_in_uk(shop):
+    AccountTypeFactory(program=shop.program, key="wallet", name="Гаманець")
+    RuleFactory(
+        program=shop.program, key="wallet-back", name="Повернення в гаманець", explanation="",
+        action=Rule.Action.CREDIT_CHECK_PERCENT, value=Decimal("10"),
+        credit_account="wallet", priority=20,
+    )  # fmt: skip
+    from loyalty.checks.ruleset import clear_cache
+
+    clear_cache()
+    answer = confirm_check(
+        point_of_sale=shop.pos,
+        data=CheckInput(
+            positions=(PositionInput(code="LATTE", price=Decimal("60.00"), quantity=Decimal(1)),),
+            customer={"id": shop.customer.pk},
+        ),
+        staff=shop.cashier,
+    )
+    sale = Sale.objects.get(pk=answer.body["sale"]["id"])
+    html = in_uk(logged_in(shop.cashier, shop.pos)).get(reverse("cashier:receipt", args=[sale.pk]))
+    body = html.content.decode()
+    assert "Latte" in body and ">LATTE<" not in body
+    assert "60,00" in body and "60.00" not in body
+    assert "Гаманець" in body and "+6,00 Гаманець" in body
+    assert "wallet-back" not in body
+
+
+def test_customer_history_links_the_sale_once(shop):
+    owner = UserFactory()
+    MembershipFactory(business=shop.business, user=owner, role=Membership.OWNER)
+    answer = confirm_check(
+        point_of_sale=shop.pos,
+        data=CheckInput(
+            positions=(PositionInput(code="LATTE", price=Decimal("60.00"), quantity=Decimal(1)),),
+            customer={"id": shop.customer.pk},
+        ),
+        staff=shop.cashier,
+    )
+    sale_id = answer.body["sale"]["id"]
+    client = Client()
+    client.force_login(owner)
+    body = client.get(reverse("panel:customer_detail", args=[shop.customer.pk])).content.decode()
+    assert body.count(f"sale #{sale_id}") == 1
+    assert f'href="{reverse("cashier:receipt", args=[sale_id])}"' in body
+
+
+def test_every_engine_reason_has_a_translatable_message():
+    assert set(REASONS) == set(REASON_MESSAGES)
+    assert {str(REASONS[code]) for code in REASONS} == set(REASON_MESSAGES.values())

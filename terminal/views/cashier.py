@@ -109,6 +109,7 @@ def check(request):
                 "limit": _("at most %(amount)s"),
                 "needCustomer": _("Identify the customer first."),
                 "confirming": _("Confirming…"),
+                "checking": _("Checking the code…"),
             },
             "urls": {
                 "goods": reverse("cashier:api_goods"),
@@ -117,6 +118,7 @@ def check(request):
                 "evaluate": reverse("cashier:api_evaluate"),
                 "certificate": reverse("cashier:api_certificate"),
                 "confirm": reverse("cashier:api_confirm"),
+                "coupon": reverse("cashier:api_coupon"),
             },
         },
     )

@@ -108,3 +108,36 @@ def test_customer_history_links_the_sale_once(shop):
 def test_every_engine_reason_has_a_translatable_message():
     assert set(REASONS) == set(REASON_MESSAGES)
     assert {str(REASONS[code]) for code in REASONS} == set(REASON_MESSAGES.values())
+
+
+# -- the coupon field checks a code as it is entered -----------------------------------------
+
+
+def test_a_mistyped_coupon_code_is_refused_at_once(till, shop):
+    response = in_uk(till).get(reverse("cashier:api_coupon"), {"code": "NOPE-1234"})
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "code": "coupon_not_found", "message": "Такого купона немає.", "field": "code",
+    }  # fmt: skip
+
+
+def test_a_known_coupon_code_comes_back_with_its_title(till, shop):
+    coupon = shop.free_coupon()
+    response = in_uk(till).get(reverse("cashier:api_coupon"), {"code": coupon.code.lower()})
+    assert response.status_code == 200
+    assert response.json() == {"code": coupon.code, "title": "Вітальна знижка 10%", "note": ""}
+
+
+def test_a_redeemed_coupon_is_refused_with_the_reason(till, shop):
+    coupon = shop.free_coupon()
+    coupon.state = "redeemed"
+    coupon.save(update_fields=["state"])
+    response = till.get(reverse("cashier:api_coupon"), {"code": coupon.code})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "coupon_already_redeemed"
+
+
+def test_another_business_coupon_is_unknown(till, other_shop):
+    coupon = other_shop.free_coupon()
+    response = till.get(reverse("cashier:api_coupon"), {"code": coupon.code})
+    assert response.status_code == 404

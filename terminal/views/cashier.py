@@ -24,6 +24,7 @@ from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Goods, Sale
 from loyalty.selectors.names import program_names
+from loyalty.selectors.receipts import balances_after
 
 from .access import (
     CASHIER_ROLES,
@@ -207,6 +208,7 @@ def receipt(request, sale_id):
             "sale": sale,
             "positions": positions,
             "names": program_names(sale.program),
+            "balances_after": balances_after(sale),
             "result": sale.result or {},
             "issued": _issued_coupons(sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,

@@ -141,3 +141,40 @@ def test_another_business_coupon_is_unknown(till, other_shop):
     coupon = other_shop.free_coupon()
     response = till.get(reverse("cashier:api_coupon"), {"code": coupon.code})
     assert response.status_code == 404
+
+
+# -- the receipt tells the balances after the sale -----------------------------------------
+
+
+def sell(shop, price="60.00"):
+    answer = confirm_check(
+        point_of_sale=shop.pos,
+        data=CheckInput(
+            positions=(PositionInput(code="LATTE", price=Decimal(price), quantity=Decimal(1)),),
+            customer={"id": shop.customer.pk},
+        ),
+        staff=shop.cashier,
+    )
+    return answer.body["sale"]["id"]
+
+
+def test_the_receipt_shows_the_balance_after_the_sale_even_when_reprinted_later(shop):
+    first = sell(shop)  # 100 points + 5% of 60 = 103
+    sell(shop, "100.00")  # later: +5 more, which the first receipt must not count
+    client = in_uk(logged_in(shop.cashier, shop.pos))
+    body = client.get(reverse("cashier:receipt", args=[first])).content.decode()
+    assert 'data-testid="balances-after"' in body
+    block = body.split('data-testid="balances-after"')[1].split("</dl>")[0]
+    assert "Бали" in block and "103,00" in block
+
+
+def test_an_anonymous_receipt_has_no_balances(shop, till):
+    answer = confirm_check(
+        point_of_sale=shop.pos,
+        data=CheckInput(
+            positions=(PositionInput(code="LATTE", price=Decimal("60"), quantity=Decimal(1)),)
+        ),
+        staff=shop.cashier,
+    )
+    body = till.get(reverse("cashier:receipt", args=[answer.body["sale"]["id"]])).content.decode()
+    assert "balances-after" not in body

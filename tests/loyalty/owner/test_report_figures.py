@@ -104,3 +104,29 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_rows(owner_client, b
     with CaptureQueriesContext(connection) as many:
         assert owner_client.get(reverse("panel:report_index"), MARCH).status_code == 200
     assert len(many) == len(few)
+
+
+# -- the customer list carries each customer's figures --------------------------------------
+
+
+def test_customer_list_shows_points_visits_spend_and_sorts(owner_client, business):
+    program = ProgramFactory(business=business)
+    people = shop_month(program)
+    owner_client.cookies["django_language"] = "uk"
+    body = owner_client.get(reverse("panel:customer_list"), {"sort": "balance"}).content.decode()
+    rows = body.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    first = rows[0]
+    assert people[0].card_code in first  # 12,50 points: first when sorted by points
+    assert "12,50" in first and ">3<" in first and "250,00" in first  # 3 visits, 250 spent
+    assert "10.03.2030" in first  # the last visit, in Kyiv
+
+
+def test_customer_list_queries_do_not_grow_with_sales(owner_client, business):
+    program = ProgramFactory(business=business)
+    shop_month(program, customers=1)
+    with CaptureQueriesContext(connection) as few:
+        owner_client.get(reverse("panel:customer_list"))
+    shop_month(ProgramFactory(business=business), customers=10, suffix="2")
+    with CaptureQueriesContext(connection) as many:
+        owner_client.get(reverse("panel:customer_list"))
+    assert len(many) == len(few)

@@ -60,7 +60,7 @@ def shown_message(code: str | None, message: str | None) -> str:
         translated = gettext(text)
         if translated != text or (get_language() or "en").startswith("en"):
             return translated
-    known = REASONS.get(code) or CODES.get(code)
+    known = (REASONS.get(code) or CODES.get(code)) if code else None
     if known is not None:
         return str(known)
     return text

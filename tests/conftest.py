@@ -37,3 +37,14 @@ def _fresh_message_templates():
     texts._cache.clear()
     yield
     texts._cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language (Accept-Language, the language cookie) leaves it active
+    in the thread (LocaleMiddleware does not deactivate it): the next test starts in the
+    default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -62,6 +62,8 @@ SKIP = {
     "panel:device_key",
     "public:sign_out",
 }
+# The JSON behind the cashier page: not pages.
+JSON_PREFIXES = ("cashier:api_",)
 ANONYMOUS = {"panel:login", "kiosk:page"}
 
 
@@ -215,7 +217,7 @@ def every_page(world: World) -> list[Page]:
     known = _args(world)
     pages = []
     for name, converters in routes():
-        if name in SKIP:
+        if name in SKIP or name.startswith(JSON_PREFIXES):
             continue
         namespace = ns_root(name)
         if name in ANONYMOUS:

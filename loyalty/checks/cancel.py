@@ -10,8 +10,9 @@ from giftcards import services as giftcards
 from loyalty.models import Sale
 
 
-def cancel_sale(*, sale, device=None, staff=None) -> Sale:
-    """Cancel `sale` (idempotent: a second call changes nothing) and return it."""
+def cancel_sale(*, sale, device=None, staff=None, reason="", approved_by=None) -> Sale:
+    """Cancel `sale` (idempotent: a second call changes nothing) and return it. `reason` and
+    `approved_by` (the manager whose PIN allowed it) are kept on the sale."""
     with transaction.atomic():
         if sale.customer_id:
             # Same first lock as confirm (the customer row), so the two never deadlock.
@@ -26,5 +27,7 @@ def cancel_sale(*, sale, device=None, staff=None) -> Sale:
         coupon_services.restore_after_cancel(sale=sale, at=now)
         sale.status = Sale.CANCELLED
         sale.cancelled_at = now
-        sale.save(update_fields=["status", "cancelled_at"])
+        sale.cancel_reason = (reason or "").strip()[:200]
+        sale.cancel_approved_by = approved_by
+        sale.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancel_approved_by"])
     return sale

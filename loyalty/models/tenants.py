@@ -21,6 +21,9 @@ class Business(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="UAH")
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Kyiv")
     phone_region = models.CharField(_("default phone region"), max_length=2, default="UA")
+    cancel_needs_approval = models.BooleanField(
+        _("cancelling a sale needs a manager's PIN"), default=False, db_default=False
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="uk"
     )
@@ -151,6 +154,8 @@ class Membership(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A manager's or owner's PIN (hashed) that approves a cashier's cancellation at the till.
+    approval_pin = models.CharField(max_length=128, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("staff membership")

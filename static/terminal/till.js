@@ -107,7 +107,7 @@
   });
   $("customer").addEventListener("click", function (event) {
     var button = event.target.closest(".use-coupon");
-    if (button) addCoupon(button.dataset.code);
+    if (button) addCoupon(button.dataset.code, true);
   });
 
   /* Camera scan of a card QR where the browser has BarcodeDetector (tablets' Chrome). */
@@ -275,9 +275,27 @@
     });
   });
 
-  function addCoupon(code) {
+  // A code joins the check only once the server knows it: a typo is refused at once.
+  var couponNotes = {};
+  function addCoupon(code, known) {
     code = (code || "").trim();
-    if (!code || state.coupons.indexOf(code) >= 0) return;
+    var box = $("coupon-error");
+    show(box, "");
+    if (!code || state.coupons.indexOf(code) >= 0) return Promise.resolve(true);
+    if (known) { pushCoupon(code, ""); return Promise.resolve(true); }
+    show(box, text.checking, "info");
+    var query = "?code=" + encodeURIComponent(code) +
+      (state.customer && state.customer.id ? "&customer_id=" + state.customer.id : "");
+    return request("GET", urls.coupon + query).then(function (data) {
+      show(box, "");
+      if (state.coupons.indexOf(data.code) < 0 && state.coupons.indexOf(code) < 0) {
+        pushCoupon(code, data.note || "");
+      }
+      return true;
+    }, function (e) { show(box, e.message); return false; });
+  }
+  function pushCoupon(code, note) {
+    couponNotes[code] = note;
     state.coupons.push(code);
     renderCoupons();
     changed();
@@ -290,6 +308,7 @@
       li.className = "chip";
       li.innerHTML = "<code></code><button type='button' class='chip__x'>×</button>";
       li.firstChild.textContent = code;
+      if (couponNotes[code]) li.title = couponNotes[code];
       li.lastChild.dataset.index = index;
       li.lastChild.setAttribute("aria-label", text.remove + " " + code);
       list.appendChild(li);
@@ -304,8 +323,8 @@
   });
   $("coupon-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    addCoupon($("coupon-code").value);
-    $("coupon-code").value = "";
+    var input = $("coupon-code");
+    addCoupon(input.value).then(function (added) { if (added) input.value = ""; });
   });
 
   /* ---- payments from balances, gift cards (payments.md) ---- */

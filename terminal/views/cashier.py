@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.links import COUPON, public_link
 from core.qr import qr_svg
 from core.tenancy import get_scoped, scoped
+from core.throttle import Throttled
 from coupons.models import CouponSeries
 from coupons.selectors import series_title
 from giftcards.models import GiftCardSeries
@@ -26,7 +27,11 @@ from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Goods, Sale
 from loyalty.selectors.names import program_names
+from loyalty.selectors.receipts import balances_after
+from loyalty.services.approvals import approver, needs_approval
 
+from ..code_budget import count_lookup
+from ..forms import CancelSaleForm
 from .access import (
     CASHIER_ROLES,
     POS_SESSION_KEY,
@@ -115,6 +120,7 @@ def check(request):
                 "confirming": _("Confirming…"),
                 "giftCard": _("Gift card"),
                 "sell": _("Sell"),
+                "checking": _("Checking the code…"),
             },
             "urls": {
                 "goods": reverse("cashier:api_goods"),
@@ -123,6 +129,7 @@ def check(request):
                 "evaluate": reverse("cashier:api_evaluate"),
                 "certificate": reverse("cashier:api_certificate"),
                 "confirm": reverse("cashier:api_confirm"),
+                "coupon": reverse("cashier:api_coupon"),
             },
         },
     )
@@ -213,6 +220,7 @@ def receipt(request, sale_id):
             "sale": sale,
             "positions": positions,
             "names": program_names(sale.program),
+            "balances_after": balances_after(sale),
             "result": sale.result or {},
             "issued": _issued_coupons(request, sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,
@@ -224,21 +232,47 @@ def receipt(request, sale_id):
 @till_view
 def cancel(request, sale_id):
     sale = _sale(request, sale_id)
-    if request.method == "POST":
-        if sale.status == Sale.CANCELLED:
-            messages.info(request, _("This sale was cancelled already; nothing changed."))
-        else:
+    needs_pin = needs_approval(business=request.business, membership=request.membership)
+    data = request.POST if request.method == "POST" else None  # an empty POST is refused
+    form = CancelSaleForm(data, needs_pin=needs_pin)
+    if request.method == "POST" and sale.status == Sale.CANCELLED:
+        messages.info(request, _("This sale was cancelled already; nothing changed."))
+        return HttpResponseRedirect(reverse("cashier:receipt", args=[sale.pk]))
+    if request.method == "POST" and form.is_valid():
+        approved_by = None
+        if needs_pin:
             try:
-                cancel_sale(sale=sale, staff=request.user)
+                count_lookup(request)  # PIN guesses share the code throttle (R13)
+            except Throttled as exc:
+                form.add_error(None, _("Too many tries. Try again in %(minutes)s min.") % {
+                    "minutes": exc.minutes
+                })  # fmt: skip
+            else:
+                approved_by = approver(business=request.business, pin=form.cleaned_data["pin"])
+                if approved_by is None:
+                    form.add_error("pin", _("This PIN is not a manager's PIN here."))
+        if not form.errors:
+            try:
+                cancel_sale(
+                    sale=sale,
+                    staff=request.user,
+                    reason=form.cleaned_data["reason"],
+                    approved_by=approved_by,
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("The sale has been cancelled."))
-        return HttpResponseRedirect(reverse("cashier:receipt", args=[sale.pk]))
+            return HttpResponseRedirect(reverse("cashier:receipt", args=[sale.pk]))
     return render(
         request,
         "terminal/cancel.html",
-        {"sale": sale, "result": sale.result or {}, "currency": request.business.currency},
+        {
+            "sale": sale,
+            "form": form,
+            "result": sale.result or {},
+            "currency": request.business.currency,
+        },
     )
 
 

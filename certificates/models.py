@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.jobs import Job
 from coupons.codes import normalize_code
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
@@ -141,3 +142,15 @@ class Activation(TenantModel):
         indexes = [
             models.Index(fields=["certificate", "customer", "at"], name="activation_customer"),
         ]
+
+
+class CertificateCodeJob(TenantModel, Job):
+    """A batch of single-use codes being made (up to 100,000) in the background; the codes
+    page shows its progress (core.jobs)."""
+
+    certificate = models.ForeignKey(
+        GiftCertificate, on_delete=models.CASCADE, related_name="code_jobs"
+    )
+
+    class Meta(Job.Meta):
+        pass

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core import jobs
 from core.errors import NotFound, Refused, ValidationFailed
 from core.tenancy import scoped
 from coupons.codes import check_format, generate_codes, normalize_code
@@ -33,7 +34,7 @@ from coupons.services import issue_coupons
 from coupons.validity import business_tz
 from customers.models import Customer
 
-from .models import Activation, CertificateCode, GiftCertificate
+from .models import Activation, CertificateCode, CertificateCodeJob, GiftCertificate
 from .selectors import certificate_stats
 
 __all__ = [
@@ -41,9 +42,14 @@ __all__ = [
     "activate_certificate",
     "certificate_stats",
     "find_certificate",
+    "check_batch",
     "generate_certificate_codes",
     "import_certificate_codes",
+    "start_code_batch",
 ]
+
+MAX_CODES = 100_000  # a batch; more is a second batch
+CODES_BATCH = 5_000  # codes a transaction: what the progress bar moves by
 
 CHANNELS = ("terminal", "kiosk", "public", "api", "panel")
 ACTOR_KIND = {
@@ -283,33 +289,60 @@ def activate_certificate(
     )
 
 
-def generate_certificate_codes(
-    *, certificate, count: int, prefix: str = "", length: int = 10, group: int = 4
-) -> list[CertificateCode]:
-    """A batch of single-use codes for printing, made like coupon codes (>= 40 bits)."""
+def check_batch(*, count: int, prefix: str = "", length: int = 10, group: int = 4) -> None:
+    """Refuse a batch the panel must not queue: a guessable format or a count out of range."""
     check_format(prefix=prefix, length=length, group=group)
-    count = int(count)
-    if not 1 <= count <= 100_000:
+    if not 1 <= int(count) <= MAX_CODES:
         raise ValidationFailed(_("Make between 1 and 100,000 codes."), field="count")
+
+
+def generate_certificate_codes(
+    *, certificate, count: int, prefix: str = "", length: int = 10, group: int = 4, job=None
+) -> list[CertificateCode]:
+    """A batch of single-use codes for printing, made like coupon codes (>= 40 bits).
+
+    Committed in batches of CODES_BATCH, each reported to ``job`` (a CertificateCodeJob), so
+    that the panel sees the progress; a batch that meets a code taken meanwhile is drawn
+    again. A job stopped half way keeps the batches made, and says how many.
+    """
+    check_batch(count=count, prefix=prefix, length=length, group=group)
+    count = int(count)
     fmt = _CodeFormat(prefix, length, group)
-    made = []
-    with transaction.atomic():
-        while len(made) < count:
-            batch = [
-                CertificateCode(
-                    business_id=certificate.business_id,
-                    certificate=certificate,
-                    code=code,
-                    code_norm=norm,
-                )
-                for code, norm in dict(generate_codes(fmt, count - len(made))).items()
-            ]
-            try:
-                with transaction.atomic():
-                    made += CertificateCode.objects.bulk_create(batch)
-            except IntegrityError:
-                continue  # a code is taken already: draw the batch again
+    made: list[CertificateCode] = []
+    if job is not None:
+        job.report(total=count, done=0)
+    while len(made) < count:
+        batch = [
+            CertificateCode(
+                business_id=certificate.business_id,
+                certificate=certificate,
+                code=code,
+                code_norm=norm,
+            )
+            for code, norm in dict(generate_codes(fmt, min(CODES_BATCH, count - len(made)))).items()
+        ]
+        try:
+            with transaction.atomic():
+                made += CertificateCode.objects.bulk_create(batch)
+        except IntegrityError:
+            continue  # a code is taken already: draw the batch again
+        if job is not None:
+            job.report(done=len(made), accepted=len(made))
     return made
+
+
+def start_code_batch(*, certificate, count, prefix="", length=10, group=4, staff=None):
+    """Check the batch at once (the form shows what is wrong), then make it in the
+    background: a CertificateCodeJob the codes page follows."""
+    check_batch(count=count, prefix=prefix, length=length, group=group)
+    job = CertificateCodeJob(
+        business_id=certificate.business_id,
+        certificate=certificate,
+        total=int(count),
+        params={"count": int(count), "prefix": prefix, "length": length, "group": group},
+        created_by=staff,
+    )
+    return jobs.queue(job, "certificates.tasks.run_code_batch")
 
 
 def import_certificate_codes(*, certificate, file) -> ImportReport:

@@ -4,25 +4,30 @@ statistics and activations, single-use codes (batch, import, printable QR sheet)
 import base64
 from datetime import timedelta
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.charts import Line, bar_chart
+from core.errors import DomainError, ValidationFailed
+from core.links import CERTIFICATE, public_link
+from core.qr import qr_svg
 from core.tabular import csv_text
 from core.tenancy import get_scoped, scoped
-from coupons.charts import Line, bar_chart
+from core.views import PanelListView
 from coupons.codes import normalize_code
 from coupons.forms import DateRangeForm
-from coupons.qr import qr_svg
 from coupons.selectors import localized
 from coupons.views.common import coupon_panel_view, paginate, posted, today
-from loyalty.views.base import PanelListView
 
 from .forms import (
     BundleFormSet,
@@ -31,8 +36,15 @@ from .forms import (
     ImportCertificateCodesForm,
     check_random_count,
 )
-from .models import Activation, CertificateCode, CertificateSeries, GiftCertificate
-from .services import certificate_stats, generate_certificate_codes, import_certificate_codes
+from .models import (
+    Activation,
+    CertificateCode,
+    CertificateCodeJob,
+    CertificateSeries,
+    GiftCertificate,
+)
+from .sending import send_certificate
+from .services import certificate_stats, import_certificate_codes, start_code_batch
 
 ACTIVATIONS_PAGE = 25
 CODES_PAGE = 50
@@ -178,6 +190,7 @@ def certificate_detail(request, pk):
             ),
             "days": days,
             "range_form": range_form,
+            "send_form": SendForm(),
             "date_from": date_from,
             "date_to": date_to,
             "bundle": certificate.bundle.select_related("series").order_by("id"),
@@ -209,21 +222,29 @@ def _rejected_csv_link(reports) -> str | None:
 
 
 def _generate(request, certificate, form):
+    """Queue the batch (a job: 100,000 codes take longer than a page may wait)."""
     data = form.cleaned_data
     try:
-        made = generate_certificate_codes(
-            certificate=certificate,
-            count=data["count"],
-            prefix=data.get("prefix", ""),
-            length=data["length"],
-            group=data["group"],
-        )
+        with transaction.atomic():
+            start_code_batch(
+                certificate=certificate,
+                count=data["count"],
+                prefix=data.get("prefix", ""),
+                length=data["length"],
+                group=data["group"],
+                staff=request.user,
+            )
     except DomainError as error:
         form.add_error(GenerateCertificateCodesForm.FIELDS.get(error.field), error.message)
         return False
     messages.success(
         request,
-        ngettext("%(n)d code made.", "%(n)d codes made.", len(made)) % {"n": len(made)},
+        ngettext(
+            "%(n)d code is being made; the progress is below.",
+            "%(n)d codes are being made; the progress is below.",
+            data["count"],
+        )
+        % {"n": data["count"]},
     )
     return True
 
@@ -258,6 +279,9 @@ def certificate_codes(request, pk):
         return redirect("panel:certificate_codes", pk=certificate.pk)
     if action == "import" and upload.is_valid():
         reports = _import(certificate, upload)
+    jobs = list(
+        certificate.code_jobs.select_related("created_by").order_by("-created_at", "-id")[:3]
+    )
     codes = scoped(CertificateCode, request.business).filter(certificate=certificate)
     query = request.GET.get("q", "").strip()
     if query:
@@ -280,8 +304,19 @@ def certificate_codes(request, pk):
             "page_obj": paginate(request, codes.order_by("id"), CODES_PAGE),
             "query": query,
             "used": used,
+            "jobs": jobs,
+            "any_running": any(not job.finished for job in jobs),
         },
     )
+
+
+@coupon_panel_view
+def certificate_code_job_progress(request, pk):
+    """Polled every second by the codes page's progress bar."""
+    job = get_scoped(CertificateCodeJob, request.business, pk=pk)
+    response = JsonResponse(job.progress())
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @coupon_panel_view
@@ -293,7 +328,10 @@ def certificate_codes_print(request, pk):
     if not include_used:
         codes = codes.filter(used_at__isnull=True)
     page = paginate(request, codes.order_by("id"), SHEET_PAGE)
-    cells = [{"code": code, "svg": qr_svg(code.code)} for code in page.object_list]
+    cells = [
+        {"code": code, "svg": qr_svg(public_link(CERTIFICATE, code.code, request))}
+        for code in page.object_list
+    ]
     return render(
         request,
         "certificates/codes_print.html",
@@ -306,3 +344,40 @@ def certificate_codes_print(request, pk):
             "include_used": include_used,
         },
     )
+
+
+class SendForm(forms.Form):
+    to = forms.CharField(
+        label=gettext_lazy("Phone or e-mail"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("The customer's"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+
+
+@coupon_panel_view
+@require_POST
+def certificate_send(request, pk):
+    """Sends the certificate's link to a phone or an e-mail address."""
+    certificate = _certificate(request, pk)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            send_certificate(
+                certificate=certificate,
+                to=form.cleaned_data["to"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The link is on its way to %(to)s.") % {"to": form.cleaned_data["to"]}
+            )
+    else:
+        messages.error(request, _("Give a phone number or an e-mail address."))
+    return redirect("panel:certificate_detail", pk=certificate.pk)

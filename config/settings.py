@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "customers",
     "coupons",
     "certificates",
+    "giftcards",
     "terminal",
 ]
 
@@ -219,7 +220,26 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Perkline <noreply@perkli
 PERKLINE_NOTIFICATION_BACKENDS = {
     "sms": env("PERKLINE_SMS_BACKEND", default="customers.notify.backends.ConsoleBackend"),
     "email": env("PERKLINE_EMAIL_BACKEND", default="customers.notify.backends.ConsoleBackend"),
+    "telegram": env(
+        "PERKLINE_TELEGRAM_BACKEND", default="customers.notify.backends.ConsoleBackend"
+    ),
+    "viber": env("PERKLINE_VIBER_BACKEND", default="customers.notify.backends.ConsoleBackend"),
 }
+# Links in messages are absolute: the public site's origin, without a trailing slash.
+PERKLINE_PUBLIC_URL = env("PERKLINE_PUBLIC_URL", default="http://localhost:8000")
+# How long a process keeps a business's message templates before reading them again.
+PERKLINE_MESSAGE_TEMPLATE_CACHE_SECONDS = env.float(
+    "PERKLINE_MESSAGE_TEMPLATE_CACHE_SECONDS", default=30.0
+)
+# Telegram and Viber bots (customers/notify/bots.py; journey.md, Hear).
+PERKLINE_TELEGRAM_BOT_TOKEN = env("PERKLINE_TELEGRAM_BOT_TOKEN", default="")
+PERKLINE_TELEGRAM_API_URL = env("PERKLINE_TELEGRAM_API_URL", default="https://api.telegram.org")
+PERKLINE_TELEGRAM_BOT_NAME = env("PERKLINE_TELEGRAM_BOT_NAME", default="")
+PERKLINE_TELEGRAM_WEBHOOK_SECRET = env("PERKLINE_TELEGRAM_WEBHOOK_SECRET", default="")
+PERKLINE_VIBER_AUTH_TOKEN = env("PERKLINE_VIBER_AUTH_TOKEN", default="")
+PERKLINE_VIBER_API_URL = env("PERKLINE_VIBER_API_URL", default="https://chatapi.viber.com/pa")
+PERKLINE_VIBER_BOT_URI = env("PERKLINE_VIBER_BOT_URI", default="")
+PERKLINE_VIBER_SENDER_NAME = env("PERKLINE_VIBER_SENDER_NAME", default="Perkline")
 # A commit that queued messages wakes the sending job at most this often per process
 # (customers/notify/outbox.py); 0 wakes it at every such commit.
 PERKLINE_NOTIFICATION_WAKE_SECONDS = env.float("PERKLINE_NOTIFICATION_WAKE_SECONDS", default=1.0)
@@ -238,6 +258,18 @@ PERKLINE_LOGIN_FAILURES_PER_ADDRESS = env("PERKLINE_LOGIN_FAILURES_PER_ADDRESS",
 # Proxies whose X-Forwarded-For is believed (addresses or networks); empty: none (R14).
 PERKLINE_TRUSTED_PROXIES = env.list("PERKLINE_TRUSTED_PROXIES", default=[])
 PERKLINE_EXPIRING_SOON_DAYS = env.int("PERKLINE_EXPIRING_SOON_DAYS", default=30)
+# Apple Wallet passes (core/pkpass.py, journey.md "Carry"): PEM files of the pass-type
+# certificate, its key and Apple's WWDR certificate, the team and pass type ids. Any unset:
+# no pass is offered. Updates are pushed through PERKLINE_PASS_PUSH_BACKEND.
+PERKLINE_PKPASS_CERT = env("PERKLINE_PKPASS_CERT", default="")
+PERKLINE_PKPASS_KEY = env("PERKLINE_PKPASS_KEY", default="")
+PERKLINE_PKPASS_KEY_PASSWORD = env("PERKLINE_PKPASS_KEY_PASSWORD", default="")
+PERKLINE_PKPASS_WWDR = env("PERKLINE_PKPASS_WWDR", default="")
+PERKLINE_PKPASS_TEAM_ID = env("PERKLINE_PKPASS_TEAM_ID", default="")
+PERKLINE_PKPASS_TYPE_ID = env("PERKLINE_PKPASS_TYPE_ID", default="")
+PERKLINE_PASS_PUSH_BACKEND = env(
+    "PERKLINE_PASS_PUSH_BACKEND", default="customers.passes.push.ConsolePushBackend"
+)
 PERKLINE_CUSTOMER_TOKEN_MINUTES = env.int("PERKLINE_CUSTOMER_TOKEN_MINUTES", default=10)
 
 # Security: on by default, a TLS-terminating proxy or a loopback benchmark turns it off.

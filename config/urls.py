@@ -6,6 +6,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.favicon import favicon
 from core.login_throttle import login_throttled
 from terminal.health import healthz
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("admin/login/", login_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the pages link: the logo answers.
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("terminal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

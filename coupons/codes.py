@@ -14,6 +14,7 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
+from core.links import parse_scanned
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper cannot be mistyped into another one.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -37,10 +38,12 @@ _DROP = bytes(range(248, 256))
 
 
 def normalize_code(raw: str) -> str:
-    """The look-up key: upper case, Cyrillic look-alikes as Latin, separators removed."""
+    """The look-up key: upper case, Cyrillic look-alikes as Latin, separators removed.
+
+    A scanned public link (`https://…/c/<code>`) gives its code (core.links)."""
     if not raw:
         return ""
-    text = unicodedata.normalize("NFKC", str(raw)).upper()
+    text = unicodedata.normalize("NFKC", parse_scanned(raw).code).upper()
     text = text.translate(_CYRILLIC_LOOKALIKES)
     return _SEPARATORS.sub("", text)
 

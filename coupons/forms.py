@@ -181,6 +181,10 @@ HELP = {
     "code_group": _("Characters per group joined by “-”; 0: one block."),
     "self_service": _("The customer may redeem it alone at a kiosk."),
     "transferable": _("The holder may give it to another customer."),
+    "public_claim": _(
+        "Anyone with the series' link or QR may take a coupon. Turn it off for rewards that "
+        "rules give: the link then answers “not found”."
+    ),
     "notify_giver": _("Tell the giver when the friend claims it."),
     "referral_reward": _(
         "Optional points credited to the giver when a friend redeems a coupon they passed on."
@@ -227,7 +231,7 @@ class SeriesForm(BusinessModelForm):
             "issue_until", "inventory",
             "code_mode", "code_prefix", "code_length", "code_group",
             "self_service", "transferable", "notify_giver", "referral_reward",
-            "expiry_reminder_hours", "kiosk_price",
+            "expiry_reminder_hours", "kiosk_price", "public_claim",
         ]  # fmt: skip
         widgets = {
             "validity_type": forms.RadioSelect,

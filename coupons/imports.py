@@ -200,21 +200,25 @@ def read_codes(text: str) -> list[tuple[int, str]]:
     return cells
 
 
-def existing_codes(business_id, norms) -> set[str]:
-    """Which of ``norms`` are already a coupon or certificate code of the business."""
-    from certificates.models import CertificateCode, GiftCertificate
+# Every table whose column holds codes typed at the same till as coupon codes, so that an
+# imported code never means two things. Apps above coupons add theirs in AppConfig.ready()
+# (certificates does): coupons need not import them.
+CODE_TABLES: list[tuple[type, str]] = [(Coupon, "code_norm")]
 
+
+def register_code_table(model, column: str) -> None:
+    if (model, column) not in CODE_TABLES:
+        CODE_TABLES.append((model, column))
+
+
+def existing_codes(business_id, norms) -> set[str]:
+    """Which of ``norms`` are already a code of the business in one of CODE_TABLES."""
     norms = list(norms)
-    tables = [
-        (Coupon, "code_norm"),
-        (CertificateCode, "code_norm"),
-        (GiftCertificate, "public_code_norm"),
-    ]
     found = set()
     # One join per table: 100,000 codes in a single round trip each.
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model, column in tables:
+        for model, column in CODE_TABLES:
             cursor.execute(
                 f"SELECT t.{qn(column)} FROM {qn(model._meta.db_table)} t "
                 f"JOIN unnest({_LINES}) AS u(n) ON t.{qn(column)} = u.n "

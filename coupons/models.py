@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import PrivateName, private_storage
+from core.jobs import Job
 from customers.models import AccountType
 from loyalty.models.base import TenantModel
 from loyalty.models.tenants import key_validator
@@ -77,6 +78,9 @@ class CouponSeries(TenantModel):
         _("remind before expiry, hours"), null=True, blank=True
     )
     kiosk_price = models.DecimalField(_("kiosk price, points"), **MONEY, null=True, blank=True)
+    # The /s/<token> link claims only when on: a reward that rules give must not be free to
+    # anyone holding the link (journey.md "Series and public claim").
+    public_claim = models.BooleanField(_("anyone may claim it by link"), default=True)
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -297,27 +301,17 @@ class PromotionChannel(TenantModel):
         ]
 
 
-class CodeJob(TenantModel):
-    """A background job over codes (generation, import, bulk issue) with visible progress."""
+class CodeJob(TenantModel, Job):
+    """A background job over a series' codes (generation, import, bulk issue); core.jobs
+    gives the states, progress and running."""
 
     class Kind(models.TextChoices):
         GENERATE = "generate", _("Generate codes")
         IMPORT = "import", _("Import codes")
         ISSUE = "issue", _("Issue to customers")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     series = models.ForeignKey(CouponSeries, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    accepted = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
     # Private files (R12): outside MEDIA_ROOT, unguessable names, served only by the job's
     # views (coupons.views.jobs), which check the business and the role.
     source = models.FileField(
@@ -326,22 +320,44 @@ class CodeJob(TenantModel):
     rejected_file = models.FileField(
         upload_to=PrivateName("rejected"), storage=private_storage, max_length=255, blank=True
     )
-    params = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
+        pass
 
     @property
     def source_name(self) -> str:
         """The uploaded file's own name, without the private folder and token."""
         return PurePath(self.source.name).name if self.source else ""
+
+
+def new_gift_token():
+    return secrets.token_urlsafe(18)
+
+
+class Gift(TenantModel):
+    """A coupon offered to a friend by its holder: the link `/t/<token>`, single use, valid
+    7 days (journey.md "Give a coupon"). The coupon stays in the giver's wallet until the
+    friend claims it, so an unclaimed gift has nothing to give back when it lapses."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="gifts")
+    giver = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=new_gift_token)
+    # Sent to a phone: only that phone may claim it. Empty: whoever holds the link.
+    phone = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    receiver = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open gift per coupon: a second link would offer the same coupon twice.
+            models.UniqueConstraint(
+                fields=["coupon"],
+                condition=models.Q(claimed_at__isnull=True, cancelled_at__isnull=True),
+                name="gift_one_open_per_coupon",
+            )
+        ]

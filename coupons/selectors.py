@@ -32,10 +32,13 @@ def localized(texts, language: str = "", fallback: str = "") -> str:
     if isinstance(texts, str):
         return texts or fallback
     texts = texts or {}
-    for lang in (language, (language or "").split("-")[0], "en"):
+    for lang in (language, (language or "").split("-")[0]):
         if lang and texts.get(lang):
             return texts[lang]
-    return next((t for t in texts.values() if t), fallback)
+    # The forms promise "Empty: the name is shown"; another language only without a name.
+    if fallback:
+        return fallback
+    return texts.get("en") or next((t for t in texts.values() if t), fallback)
 
 
 def series_title(series, language: str = "") -> str:

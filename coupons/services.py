@@ -14,9 +14,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError, NotFound, Refused, ValidationFailed
 from customers.models import Customer, LedgerEntry
@@ -33,7 +32,7 @@ from .selectors import (
     series_title,
     wallet,
 )
-from .validity import business_tz, issuable_until, window_on_issue, window_on_reach, window_state
+from .validity import issuable_until, window_on_issue, window_on_reach, window_state
 
 __all__ = [
     "claim_coupon",
@@ -129,10 +128,6 @@ def _notify(customer, *, kind, subject, body, dedupe_key="", statement=None):
 
 def _language(customer, business) -> str:
     return customer.language or getattr(business, "language", "") or translation.get_language()
-
-
-def _local_date(moment, business) -> str:
-    return date_format(moment.astimezone(business_tz(business)).date(), "DATE_FORMAT")
 
 
 # -- the series ----------------------------------------------------------------------------
@@ -302,25 +297,78 @@ def issue_coupons(
                 for c in coupons
             )
         if notify and customer is not None:
-            notify_issued(customer, series, len(coupons), coupons[0].valid_to)
+            notify_issued(
+                customer,
+                series,
+                len(coupons),
+                coupons[0].valid_to,
+                codes=[c.code for c in coupons],
+            )
     return coupons
 
 
-def notify_issued(customer, series, count: int, valid_to, *, statement=None):
+def notify_issued(customer, series, count: int, valid_to, *, statement=None, codes=()):
     """Queue the message telling `customer` about `count` new coupons of `series`
-    (`statement`: see customers.notify.enqueue)."""
-    with translation.override(_language(customer, series.business)):
-        title = series_title(series, translation.get_language())
-        body = ngettext(
-            "You have a new coupon: %(title)s.",
-            "You have %(count)d new coupons: %(title)s.",
-            count,
-        ) % {"count": count, "title": title}
-        if valid_to is not None:
-            body += " " + _("Valid until %(date)s.") % {
-                "date": _local_date(valid_to, series.business)
-            }
-        _notify(customer, kind="coupon_issued", subject=title, body=body, statement=statement)
+    (`statement`: see customers.notify.enqueue); it names the benefit, the first code and
+    its link (the wallet's when several were issued)."""
+    business = series.business
+    code = codes[0] if codes else ""
+    link = _public_url("public:coupon", code) if code and count == 1 else _wallet_url(business)
+    _notify_kind(
+        customer,
+        business,
+        "coupon_issued",
+        series=series,
+        values={"code": code, "link": link, "count": count},
+        valid_to=valid_to,
+        count=count,
+        statement=statement,
+    )
+
+
+def _public_url(name, *args):
+    from customers.notify.texts import public_url
+
+    return public_url(name, *args)
+
+
+def _wallet_url(business):
+    return _public_url("public:wallet", business.slug)
+
+
+def _notify_kind(
+    customer,
+    business,
+    kind,
+    *,
+    series,
+    values,
+    valid_to=None,
+    count=1,
+    dedupe_key="",
+    statement=None,
+):
+    """Compose `kind` from the business's template in the customer's language and queue it."""
+    from customers.notify import texts
+
+    language = texts.language_of(customer, business)
+    title = series_title(series, language)
+    values = {
+        "customer": customer.name or "",
+        "benefit": title if count == 1 else f"{count} × {title}",
+        "valid_to": texts.local_date(valid_to, business, language),
+        **values,
+    }
+    body = texts.compose(business=business, kind=kind, language=language, values=values)
+    subject = texts.subject(business=business, kind=kind, language=language, values=values)
+    return _notify(
+        customer,
+        kind=kind,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+        statement=statement,
+    )
 
 
 def issue_to_customers(
@@ -686,30 +734,35 @@ def claim_coupon(
 
 def _notify_giver(coupon, *, receiver):
     giver = coupon.giver
-    with translation.override(_language(giver, coupon.series.business)):
-        title = series_title(coupon.series, translation.get_language())
+    business = coupon.series.business
+    with translation.override(_language(giver, business)):
         friend = receiver.name or _("your friend")
-        body = _("%(friend)s has received the coupon you gave: %(title)s.") % {
-            "friend": friend,
-            "title": title,
-        }
-        _notify(
-            giver,
-            kind="gift_claimed",
-            subject=title,
-            body=body,
-            dedupe_key=f"gift-claimed:{coupon.pk}:{receiver.pk}",
-        )
+    _notify_kind(
+        giver,
+        business,
+        "gift_claimed",
+        series=coupon.series,
+        values={"friend": friend, "link": _wallet_url(business)},
+        dedupe_key=f"gift-claimed:{coupon.pk}:{receiver.pk}",
+    )
 
 
 def _notify_receiver(coupon, *, giver, receiver):
-    with translation.override(_language(receiver, coupon.series.business)):
-        title = series_title(coupon.series, translation.get_language())
-        body = _("%(friend)s has given you a coupon: %(title)s.") % {
-            "friend": giver.name or _("A friend"),
-            "title": title,
-        }
-        _notify(receiver, kind="coupon_received", subject=title, body=body)
+    business = coupon.series.business
+    with translation.override(_language(receiver, business)):
+        friend = giver.name or _("A friend")
+    _notify_kind(
+        receiver,
+        business,
+        "coupon_received",
+        series=coupon.series,
+        values={
+            "friend": friend,
+            "code": coupon.code,
+            "link": _public_url("public:coupon", coupon.code),
+        },
+        valid_to=coupon.valid_to,
+    )
 
 
 def transfer_coupon(
@@ -912,18 +965,12 @@ def send_expiry_reminders(*, now=None) -> int:
 
 
 def _remind(coupon, series):
-    customer = coupon.customer
-    with translation.override(_language(customer, series.business)):
-        title = series_title(series, translation.get_language())
-        body = _("Your coupon %(title)s (%(code)s) expires on %(date)s.") % {
-            "title": title,
-            "code": coupon.code,
-            "date": _local_date(coupon.valid_to, series.business),
-        }
-        _notify(
-            customer,
-            kind="coupon_expiry_reminder",
-            subject=title,
-            body=body,
-            dedupe_key=f"coupon-expiry:{coupon.pk}",
-        )
+    _notify_kind(
+        coupon.customer,
+        series.business,
+        "coupon_expiring",
+        series=series,
+        values={"code": coupon.code, "link": _public_url("public:coupon", coupon.code)},
+        valid_to=coupon.valid_to,
+        dedupe_key=f"coupon-expiry:{coupon.pk}",
+    )

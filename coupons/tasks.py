@@ -1,21 +1,14 @@
 """Background jobs (django-q2): code generation, imports, issue to many customers, expiry.
 
-``start_job`` records a CodeJob and queues it once the surrounding transaction commits;
-the panel follows ``job.state`` and ``job.done`` / ``job.total``.
+``start_job`` records a CodeJob and queues it (core.jobs); the panel follows its progress.
 """
 
-import logging
-
-from django.db import transaction
-from django.utils import timezone
-from django_q.tasks import async_task
-
-from core.errors import DomainError, ValidationFailed
+from core import jobs
+from core.errors import ValidationFailed
+from customers.models import Customer
 
 from . import imports, services
 from .models import CodeJob
-
-log = logging.getLogger(__name__)
 
 
 def start_job(
@@ -39,26 +32,11 @@ def start_job(
     )
     if source is not None:
         job.source.save(getattr(source, "name", None) or "codes.csv", source, save=False)
-    job.save()
-    transaction.on_commit(lambda: async_task("coupons.tasks.run_code_job", job.pk))
-    return job
+    return jobs.queue(job, "coupons.tasks.run_code_job")
 
 
 def run_code_job(job_id: int) -> None:
-    job = CodeJob.objects.select_related("series", "series__business").get(pk=job_id)
-    if job.state not in (CodeJob.State.QUEUED, CodeJob.State.FAILED):
-        return  # already ran (a retried task must not run twice)
-    job.state = CodeJob.State.RUNNING
-    job.save(update_fields=["state"])
-    try:
-        _run(job)
-    except DomainError as exc:
-        _finish(job, CodeJob.State.FAILED, exc.message)
-    except Exception as exc:
-        log.exception("code job %s failed", job.pk)
-        _finish(job, CodeJob.State.FAILED, str(exc) or exc.__class__.__name__)
-    else:
-        _finish(job, CodeJob.State.DONE)
+    jobs.run(CodeJob.objects.select_related("series", "series__business").get(pk=job_id), _run)
 
 
 def _run(job):
@@ -80,8 +58,6 @@ def _run(job):
 
 
 def _job_customers(job):
-    from customers.models import Customer
-
     customers = Customer.objects.filter(business_id=job.business_id).order_by("pk")
     if "customer_ids" in job.params:
         return customers.filter(pk__in=job.params["customer_ids"])
@@ -89,11 +65,6 @@ def _job_customers(job):
         enrolments__program_id=job.series.program_id,
         enrolments__category_id=job.params["category"],
     )
-
-
-def _finish(job, state, error=""):
-    job.state, job.error, job.finished_at = state, error, timezone.now()
-    job.save(update_fields=["state", "error", "finished_at"])
 
 
 def expire_coupons_task() -> int:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import coupons, jobs, promotion, redemptions, series
+from .views import campaigns, coupons, jobs, promotion, redemptions, series
 
 urlpatterns = [
     path("coupons/", series.series_list, name="series_list"),
@@ -27,4 +27,9 @@ urlpatterns = [
     path("coupons/jobs/<int:pk>/", jobs.code_job, name="code_job"),
     path("coupons/jobs/<int:pk>/progress/", jobs.code_job_progress, name="code_job_progress"),
     path("coupons/jobs/<int:pk>/rejected.csv", jobs.code_job_rejected, name="code_job_rejected"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign_progress"),
+    path("campaigns/<int:pk>/stop/", campaigns.campaign_stop, name="campaign_stop"),
 ]

@@ -1,9 +1,9 @@
-"""Bulk actions on customers chosen in the panel: issue coupons, change category.
+"""Bulk actions on customers chosen in the panel: the selection, and a category change.
 
-Both run as django-q2 jobs so that a click on thousands of customers returns at once.
-Coupon issue reuses coupons' CodeJob (kind "issue"), whose page shows the progress;
-a category change is queued as a plain task (it writes one enrolment per customer).
-A selection is either customer ids (checked rows) or "everyone in a category".
+A selection is either customer ids (checked rows) or "everyone in a category". A category
+change runs as a django-q2 task so that a click on thousands of customers returns at once
+(it writes one enrolment per customer). Issuing coupons to a selection is a coupon job:
+coupons.bulk.
 """
 
 import logging
@@ -13,10 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from core.errors import Refused, ValidationFailed
+from core.errors import ValidationFailed
 from core.tenancy import scoped
-from coupons.models import CodeJob
-from coupons.tasks import start_job
 
 from .models import Customer, CustomerCategory
 from .services import set_category
@@ -34,32 +32,6 @@ def selected_customers(*, business, customer_ids=None, category=None):
             enrolments__program_id=category.program_id, enrolments__category=category
         )
     return customers.filter(pk__in=list(customer_ids or []))
-
-
-def issue_coupons_in_bulk(
-    *, business, series, customer_ids=None, category=None, quantity=1, notify=True, staff=None
-) -> CodeJob:
-    """Queue an "issue" job of `series` for the selection; its CodeJob shows the progress."""
-    if series.business_id != business.pk:
-        raise ValidationFailed(_("Choose a coupon series of this business."), field="series")
-    if series.is_archived:
-        raise Refused(_("This coupon series has been archived."), code="series_archived",
-                      field="series")  # fmt: skip
-    if category is not None and category.program_id != series.program_id:
-        raise ValidationFailed(
-            _("The category and the coupon series belong to different programs."),
-            field="series",
-        )
-    customers = selected_customers(business=business, customer_ids=customer_ids, category=category)
-    if not customers.exists():
-        raise ValidationFailed(_("No customer is selected."), field="customers")
-    params = {"quantity": quantity, "notify": notify}
-    if category is not None:
-        params["category"] = category.pk
-    else:
-        params["customer_ids"] = list(customers.values_list("pk", flat=True))
-    with transaction.atomic():
-        return start_job(series=series, kind=CodeJob.Kind.ISSUE, params=params, created_by=staff)
 
 
 def change_category_in_bulk(

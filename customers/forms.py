@@ -234,8 +234,23 @@ class AccountTypeForm(BusinessModelForm):
             ),
         }
 
+    # payments.md: which positions prepaid units pay for (kind "goods").
+    pays_for_goods = forms.CharField(
+        label=_("Pays for goods"),
+        required=False,
+        help_text=_("Goods codes separated by commas, such as WASH."),
+    )
+    pays_for_categories = forms.CharField(
+        label=_("Pays for categories"),
+        required=False,
+        help_text=_("Category codes separated by commas."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        pays = self.instance.pays_for or {}
+        self.fields["pays_for_goods"].initial = ", ".join(pays.get("goods") or ())
+        self.fields["pays_for_categories"].initial = ", ".join(pays.get("categories") or ())
         if self.instance.pk:
             # Accounts refer to their type by key and program: both are fixed once created.
             self.fields["key"].disabled = True
@@ -250,3 +265,16 @@ class AccountTypeForm(BusinessModelForm):
                 params={"key": key},
             )
         return key
+
+    def clean(self):
+        data = super().clean()
+        pays = {}
+        for name in ("goods", "categories"):
+            text = data.get(f"pays_for_{name}") or ""
+            codes = [c.strip() for c in text.split(",") if c.strip()]
+            if codes:
+                pays[name] = codes
+        if pays and data.get("kind") != AccountType.Kind.GOODS:
+            self.add_error("pays_for_goods", _("Only a goods account pays for positions."))
+        self.instance.pays_for = pays
+        return data

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,6 +36,8 @@ class Customer(TenantModel):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("E-mail")
+        TELEGRAM = "telegram", _("Telegram")
+        VIBER = "viber", _("Viber")
         NONE = "none", _("Do not contact")
 
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
@@ -48,6 +51,9 @@ class Customer(TenantModel):
     channel = models.CharField(
         _("notification channel"), max_length=8, choices=Channel.choices, default=Channel.SMS
     )
+    # Set when the customer binds a bot from the wallet page (customers/notify/binding.py).
+    telegram_chat_id = models.CharField(max_length=32, blank=True)
+    viber_user_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +112,9 @@ class AccountType(TenantModel):
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MONEY)
+    # Prepaid units (kind `goods`) pay for these positions (payments.md):
+    # {"goods": [codes], "categories": [codes]}.
+    pays_for = models.JSONField(_("pays for"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("account type")
@@ -243,6 +252,16 @@ class Notification(TenantModel):
     dedupe_key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Every try on every channel: [{"at", "channel", "recipient", "error"}], error "" = sent.
+    attempt_log = models.JSONField(default=list, blank=True)
+    # The channel's id of the sent message, and when the channel reported its delivery
+    # (Viber's `delivered` callback; SMS and Telegram report none here).
+    external_id = models.CharField(max_length=64, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # The campaign that sent it (customers/campaigns), null for any other message.
+    campaign = models.ForeignKey(
+        "customers.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -253,7 +272,13 @@ class Notification(TenantModel):
                 name="notification_dedupe",
             )
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="notification_state"),
+            # delivery callbacks find their message by the channel's id
+            models.Index(
+                fields=["external_id"], condition=~Q(external_id=""), name="notification_external"
+            ),
+        ]
 
 
 class OneTimeCode(TenantModel):
@@ -285,6 +310,118 @@ class CustomerSession(TenantModel):
     class Meta:
         # The table keeps the name it had in the terminal app (moved in issue 16, state only).
         db_table = "terminal_customersession"
+
+
+class MessageTemplate(TenantModel):
+    """A business's own text for a message kind in one language; without a row the
+    kind's default (customers/notify/kinds.py) is sent."""
+
+    kind = models.CharField(max_length=40)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "kind", "language"], name="messagetemplate_unique"
+            )
+        ]
+
+
+class MessagingSettings(TenantModel):
+    """Per business: the order in which channels are tried after the customer's own."""
+
+    channel_order = models.CharField(max_length=100, default="telegram,viber,sms,email")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business"], name="messagingsettings_unique")
+        ]
+
+
+class BotLink(TenantModel):
+    """A one-time token in a bot's deep link that binds the chat to the customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Campaign(TenantModel):
+    """A message to a segment of customers, sent now or at a set time (journey.md, Hear)."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        RUNNING = "running", _("Sending")
+        STOPPED = "stopped", _("Stopped")
+        DONE = "done", _("Sent")
+
+    name = models.CharField(_("name"), max_length=200)
+    # {"kind": "not_seen", "days": 30}...: customers/campaigns/segments.py
+    segment = models.JSONField(default=dict)
+    # {"en": "...", "uk": "..."}; a missing language takes the kind `campaign` template.
+    texts = models.JSONField(default=dict, blank=True)
+    series = models.ForeignKey(
+        "coupons.CouponSeries", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    send_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+def _pass_serial() -> str:
+    return secrets.token_hex(16)
+
+
+def _pass_token() -> str:
+    return secrets.token_urlsafe(24)  # Apple asks at least 16 characters
+
+
+class WalletPass(TenantModel):
+    """The customer's card as an Apple Wallet pass: its serial and the token with which the
+    phone's Wallet authenticates to the pass web service (journey.md "Carry")."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="wallet_pass")
+    serial = models.CharField(max_length=64, unique=True, default=_pass_serial)
+    auth_token = models.CharField(max_length=64, default=_pass_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # What the registered devices were last told about (a pass's update tag, see
+    # customers.passes): the push job pushes when the pass changed since.
+    pushed_tag = models.BigIntegerField(default=0)
+
+
+class PassRegistration(TenantModel):
+    """A device that keeps the pass and wants pushes (Apple's web-service registration)."""
+
+    wallet_pass = models.ForeignKey(
+        WalletPass, on_delete=models.CASCADE, related_name="registrations"
+    )
+    device_library_id = models.CharField(max_length=128)
+    push_token = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wallet_pass", "device_library_id"], name="pass_registration_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["device_library_id"], name="pass_registration_device")]
 
 
 # The stamp cards' ledger (promotions.md), in a module of its own.

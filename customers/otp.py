@@ -12,12 +12,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core import throttle
 
 from .models import Customer, OneTimeCode
-from .notify import enqueue
+from .notify import enqueue, texts
 from .phones import normalize_phone
 
 CODE_TTL = timedelta(minutes=5)
@@ -58,13 +57,19 @@ def send_code(*, business, phone: str, purpose: str, address: str | None) -> One
             code_hash=_hash(business_id=business.pk, phone=phone, purpose=purpose, code=code),
             expires_at=now + CODE_TTL,
         )
+        customer = Customer.objects.filter(business=business, phone=phone).first()
         enqueue(
             business=business,
-            customer=Customer.objects.filter(business=business, phone=phone).first(),
+            customer=customer,
             channel="sms",
             recipient=phone,
             kind="one_time_code",
-            body=_("Your code: %(code)s") % {"code": code},
+            body=texts.compose(
+                business=business,
+                kind="one_time_code",
+                language=texts.language_of(customer, business),
+                values={"code": code},
+            ),
         )
     return otp
 

@@ -5,14 +5,27 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import sql_rows
+from loyalty.models import Sale
 
 from .ledger import ZERO, active_lots_q, money, pending_lots_q
-from .models import Account, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
+from .models import Account, AccountType, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
 
 
 def _zeros() -> dict[str, Decimal]:
@@ -54,7 +67,8 @@ def customer_for_check(
 ) -> Customer | None:
     """The customer found by one `lookup` (id=, card_code= or phone=) in the business, with
     `program_category` (their category's key in the program, or None) and
-    `spendable_bonus` (what `spendable_points` answers) read in the same query.
+    `spendable_bonus` (active bonus and special points, which pay together) read in the same
+    query.
 
     Every check asks for these three; written as SQL because building it through the ORM
     cost a millisecond of Python per check (docs/benchmarks.md, P2). `lock` locks the
@@ -63,7 +77,8 @@ def customer_for_check(
     [(column, value)] = lookup.items()
     if column not in ("id", "card_code", "phone"):
         raise ValueError(f"not a customer look-up: {column}")
-    params = [program_id, at, at, program_id, Account.BONUS, business_id, value]
+    points = (Account.BONUS, Account.SPECIAL)  # both pay (rules.md "Points payment")
+    params = [program_id, at, at, program_id, *points, program_id, *points, business_id, value]
     customer = sql_rows.fetch_instance(
         Customer, _customer_for_check_sql(column, lock), params, extra=CHECK_EXTRAS
     )
@@ -89,9 +104,11 @@ def _customer_for_check_sql(column: str, lock: bool) -> str:
                 WHERE e.customer_id = c.id AND e.program_id = %s LIMIT 1) AS program_category,
             (SELECT COALESCE(SUM(l.remaining) FILTER (
                     WHERE (l.activates_at IS NULL OR l.activates_at <= %s)
-                    AND (l.expires_at IS NULL OR l.expires_at > %s)), 0) - MIN(a.debt)
+                    AND (l.expires_at IS NULL OR l.expires_at > %s)), 0)
                 FROM {tables["Account"]} a LEFT JOIN {tables["Lot"]} l ON l.account_id = a.id
-                WHERE a.customer_id = c.id AND a.program_id = %s AND a.key = %s
+                WHERE a.customer_id = c.id AND a.program_id = %s AND a.key IN (%s, %s)
+            ) - (SELECT COALESCE(SUM(d.debt), 0) FROM {tables["Account"]} d
+                WHERE d.customer_id = c.id AND d.program_id = %s AND d.key IN (%s, %s)
             ) AS spendable_bonus
         FROM {tables["Customer"]} c
         WHERE c.business_id = %s AND c.{column} = %s
@@ -144,8 +161,18 @@ def _sum_of(model, field: str) -> Coalesce:
     return Coalesce(Subquery(total, output_field=decimal), Value(ZERO), output_field=decimal)
 
 
+# Checks of balances kept outside customers' accounts (gift cards), registered by their
+# apps at start-up (a lower layer does not import them); each returns its problems.
+LEDGER_CHECKS: list = []
+
+
 def check_ledger() -> list[str]:
-    """Every account whose stored balance disagrees with its entries or with its lots."""
+    """Every account whose stored balance disagrees with its entries or with its lots, and
+    the problems the registered LEDGER_CHECKS find."""
+    return _check_accounts() + [p for check in LEDGER_CHECKS for p in check()]
+
+
+def _check_accounts() -> list[str]:
     accounts = (
         Account.objects.annotate(
             entries_total=_sum_of(LedgerEntry, "amount"), lots_total=_sum_of(Lot, "remaining")
@@ -190,3 +217,43 @@ def check_ledger() -> list[str]:
 
     problems += check_stamps()
     return problems
+
+
+def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
+    """{key: {"name", "unit"}} of every balance a customer may hold in `program`, so that
+    the kiosk and the wallet page show each with its unit (payments.md): points, the
+    currency for prepaid money, units for prepaid goods."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        Account.BONUS: {"name": str(_("Points")), "unit": str(_("points"))},
+        Account.SPECIAL: {"name": str(_("Special points")), "unit": str(_("points"))},
+    }
+    units = {
+        AccountType.Kind.POINTS: str(_("points")),
+        AccountType.Kind.MONEY: currency,
+        AccountType.Kind.GOODS: str(_("units")),
+        AccountType.Kind.ACHIEVEMENTS: "",
+    }
+    for key, name, kind in AccountType.objects.filter(program=program).values_list(
+        "key", "name", "kind"
+    ):
+        labels[key] = {"name": name, "unit": units.get(kind, "")}
+    return labels
+
+
+def figures_of_customers(customers):
+    """`customers` with `balance` (bonus points, all programs), `visits` and `spend`
+    (completed sales, money paid) and `last_visit`, each a subquery of the row."""
+    sales = Sale.objects.filter(customer=OuterRef("pk"), status="completed").values("customer")
+    points = Account.objects.filter(customer=OuterRef("pk"), key=Account.BONUS).values("customer")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return customers.annotate(
+        balance=Coalesce(Subquery(points.annotate(s=Sum("balance")).values("s")), ZERO,
+                         output_field=money),
+        visits=Coalesce(Subquery(sales.annotate(n=Count("pk")).values("n")), 0,
+                        output_field=IntegerField()),
+        spend=Coalesce(Subquery(sales.annotate(s=Sum("money_to_pay")).values("s")), ZERO,
+                       output_field=money),
+        last_visit=Subquery(sales.annotate(t=Max("time")).values("t")),
+    )  # fmt: skip

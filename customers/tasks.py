@@ -30,3 +30,10 @@ def update_tiers_task() -> int:
     from .tiers import update_tiers
 
     return update_tiers()
+
+
+def push_pass_updates_task() -> int:
+    """Pushes the Wallet passes whose balances changed (customers/passes/push.py)."""
+    from .passes.push import push_pass_updates
+
+    return push_pass_updates()

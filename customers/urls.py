@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import message_views, views
 
 urlpatterns = [
     path("customers/", views.CustomerList.as_view(), name="customer_list"),
@@ -31,5 +31,16 @@ urlpatterns = [
         "account-types/<int:pk>/edit/",
         views.AccountTypeUpdate.as_view(),
         name="account_type_edit",
+    ),
+    path("messages/templates/", message_views.template_list, name="message_template_list"),
+    path(
+        "messages/templates/<slug:kind>/",
+        message_views.template_edit,
+        name="message_template_edit",
+    ),
+    path(
+        "messages/templates/<slug:kind>/preview/",
+        message_views.template_preview,
+        name="message_template_preview",
     ),
 ]

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.permissions import panel_view
 from core.tenancy import get_scoped, scoped
+from core.views import PanelCreateView, PanelListView, PanelUpdateView
 from customers.forms import (
     AccountTypeForm,
     AdjustmentForm,
@@ -28,12 +30,10 @@ from customers.models import (
     Lot,
 )
 from customers.phones import normalize_phone
-from customers.selectors import balances
+from customers.selectors import balances, figures_of_customers
 from customers.services import enrol, import_customers_csv, set_category
 from customers.tiers import set_kept
 from loyalty.models import Program
-from loyalty.permissions import panel_view
-from loyalty.views.base import PanelCreateView, PanelListView, PanelUpdateView
 
 HISTORY_PAGE_SIZE = 50
 IMPORT_EXAMPLE = (
@@ -47,6 +47,32 @@ class CustomerList(PanelListView):
     title = gettext_lazy("Customers")
     search_fields = ("name", "phone", "card_code")
     create_url_name = "panel:customer_create"
+
+    # ?sort= keys: the columns an owner sorts by (issue 21); newest customers by default.
+    SORTS = {
+        "last_visit": ("-last_visit", "-pk"),
+        "visits": ("-visits", "-pk"),
+        "spend": ("-spend", "-pk"),
+        "balance": ("-balance", "-pk"),
+    }
+
+    def get_queryset(self):
+        # Correlated subqueries: computed for the page's 25 rows only, in the same query.
+        return figures_of_customers(super().get_queryset()).order_by(
+            *self.SORTS.get(self.request.GET.get("sort", ""), ("-created_at", "-pk"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sort"] = self.request.GET.get("sort", "")
+        context["sort_choices"] = [
+            ("", _("Newest")),
+            ("last_visit", _("Last visit")),
+            ("visits", _("Visits")),
+            ("spend", _("Spent")),
+            ("balance", _("Points")),
+        ]
+        return context
 
     def search(self, qs, term):
         condition = Q(name__icontains=term) | Q(card_code=term.upper())
@@ -194,7 +220,10 @@ def _customer_context(request, customer):
     for row in [*lots, *page.object_list]:
         account = row.account
         name = label(account.program_id, account.key)
-        row.account_label = f"{program_names.get(account.program_id, '')} · {name}"
+        # The program's name only tells programs apart: one program, the account's name.
+        if len(program_names) > 1:
+            name = f"{program_names.get(account.program_id, '')} · {name}"
+        row.account_label = name
     return {
         "customer": customer,
         "title": str(customer),

@@ -10,6 +10,10 @@ written to the session at once, so that a membership added later by someone else
 (platform staff, say) cannot take its place in a live session.
 """
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils import timezone
+
 from .models import Membership
 
 SESSION_KEY = "panel_business_id"
@@ -55,4 +59,16 @@ class CurrentBusinessMiddleware:
                 request.business = membership.business
                 if request.session.get(SESSION_KEY) != membership.business_id:
                     request.session[SESSION_KEY] = membership.business_id
-        return self.get_response(request)
+        if request.business is None:
+            return self.get_response(request)
+        # Every time a staff member reads is the business's (issue 21): templates, forms and
+        # exports format in the active zone.
+        with timezone.override(business_zone(request.business)):
+            return self.get_response(request)
+
+
+def business_zone(business):
+    try:
+        return ZoneInfo(business.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import AccountType
 from loyalty import engine
-from loyalty.engine.actions import CREDIT, ISSUE
+from loyalty.engine.actions import CREDIT, DISCOUNT_ACTIONS, ISSUE
 from loyalty.models import Rule
 
 BUILT_IN_ACCOUNTS = ("bonus", "special")
@@ -450,11 +450,12 @@ def special_price_warning(*, program, rule) -> str | None:
         return None
     if rule.mode == Rule.Mode.KIOSK:
         return None
-    earlier = (
-        Rule.objects.filter(program=program, mode=Rule.Mode.AUTO, is_active=True)
-        .exclude(action=Rule.Action.SPECIAL_PRICE)
-        .order_by("priority", "id")
-    )
+    # Only discounts change the price a special price is computed on: a points rule
+    # before it changes nothing (issue 21: the warning named a points rule).
+    discounts = DISCOUNT_ACTIONS - {Rule.Action.SPECIAL_PRICE}
+    earlier = Rule.objects.filter(
+        program=program, mode=Rule.Mode.AUTO, is_active=True, action__in=discounts
+    ).order_by("priority", "id")
     if rule.pk:
         earlier = earlier.exclude(pk=rule.pk)
         first = (

@@ -51,6 +51,7 @@ urlpatterns = [
     path("programs/", programs.ProgramList.as_view(), name="program_list"),
     path("programs/new/", programs.ProgramCreate.as_view(), name="program_create"),
     path("programs/<int:pk>/edit/", programs.ProgramUpdate.as_view(), name="program_edit"),
+    path("programs/<int:pk>/poster/", programs.program_poster, name="program_poster"),
     path("programs/import/", program_io.program_import, name="program_import"),
     path("programs/<int:pk>/export/", program_io.program_export, name="program_export"),
     path("points-of-sale/", programs.PointOfSaleList.as_view(), name="pos_list"),
@@ -118,4 +119,5 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("coupons.urls")),
     path("", include("certificates.urls")),
+    path("", include("giftcards.urls")),
 ]

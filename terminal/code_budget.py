@@ -51,7 +51,7 @@ def presented_codes(request, *, codes):
     except DomainError as exc:
         n = getattr(exc, "unknown_codes", None)
         if n is None:
-            n = 1 if exc.code == "coupon_not_found" else 0
+            n = 1 if exc.code in ("coupon_not_found", "gift_card_not_found") else 0
         if n:
             throttle.count_code_lookups(actor=who, address=address, n=n)
         raise

@@ -10,8 +10,12 @@ from rest_framework.response import Response
 
 from core.errors import DomainError
 from core.throttle import Throttled
+from loyalty.checks.messages import shown_message
 
 logger = logging.getLogger("perkline.api")
+
+
+KIOSK_PREFIX = "/api/v1/kiosk/"
 
 
 def error_response(code, message, field=None, status_code=400, headers=None, **extra):
@@ -45,7 +49,12 @@ def first_error(detail, path=""):
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return error_response(exc.code, exc.message, exc.field, exc.status, **exc.extra)
+        message = exc.message
+        request = context.get("request")
+        if request is not None and request.path.startswith(KIOSK_PREFIX):
+            # The kiosk page shows the message to the customer: in their language (issue 21).
+            message = shown_message(exc.code, message)
+        return error_response(exc.code, message, exc.field, exc.status, **exc.extra)
     if isinstance(exc, Http404):
         return error_response("not_found", "Not found.", None, 404)
     if isinstance(exc, PermissionDenied):

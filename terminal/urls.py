@@ -2,6 +2,7 @@ from django.urls import path
 
 from .api import kiosk as k
 from .api import terminal as t
+from .api import transfer
 
 app_name = "terminal_api"
 
@@ -15,8 +16,14 @@ urlpatterns = [
     path("terminal/checks/<int:sale_id>", t.SaleView.as_view(), name="sale"),
     path("terminal/checks/<int:sale_id>/cancel", t.CancelView.as_view(), name="sale-cancel"),
     path("terminal/coupons/<str:code>", t.CouponView.as_view(), name="coupon"),
+    path("terminal/gift-cards/<str:code>", t.GiftCardView.as_view(), name="gift-card"),
     path("terminal/coupons/<str:code>/claim", t.CouponClaimView.as_view(), name="coupon-claim"),
     path("terminal/coupons/<str:code>/redeem", t.CouponRedeemView.as_view(), name="coupon-redeem"),
+    path(
+        "terminal/coupons/<str:code>/transfer",
+        transfer.CouponTransferView.as_view(),
+        name="coupon-transfer",
+    ),
     path(
         "terminal/certificates/activate",
         t.ActivateCertificateView.as_view(),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cashier, cashier_api
+from .views import cashier, cashier_api, cashier_coupon
 
 app_name = "cashier"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/evaluate", cashier_api.evaluate, name="api_evaluate"),
     path("api/certificate", cashier_api.certificate, name="api_certificate"),
     path("api/confirm", cashier_api.confirm, name="api_confirm"),
+    path("api/coupon", cashier_coupon.coupon, name="api_coupon"),
 ]

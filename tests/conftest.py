@@ -26,3 +26,25 @@ def _fresh_cache(request):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_message_templates():
+    """The per-process cache of message templates (customers/notify/texts.py) starts empty:
+    a business id may come back in the next test."""
+    from customers.notify import texts
+
+    texts._cache.clear()
+    yield
+    texts._cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language (Accept-Language, the language cookie) leaves it active
+    in the thread (LocaleMiddleware does not deactivate it): the next test starts in the
+    default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -15,6 +15,7 @@ from certificates.models import CertificateSeries, GiftCertificate
 from coupons.codes import normalize_code
 from coupons.models import Coupon, CouponSeries
 from customers.models import Account, AccountType, Customer, CustomerCategory, Enrolment
+from giftcards.models import GiftCard, GiftCardEntry, GiftCardSeries
 from loyalty.models import (
     Brand,
     Business,
@@ -303,3 +304,45 @@ class StampCardFactory(factory.django.DjangoModelFactory):
         program=factory.SelfAttribute("..program"),
         business=factory.SelfAttribute("..business"),
     )
+
+
+class GiftCardSeriesFactory(factory.django.DjangoModelFactory):
+    """A gift-card series selling any amount from 100 to 5000 (payments.md's `gift`)."""
+
+    class Meta:
+        model = GiftCardSeries
+
+    program = factory.SubFactory(ProgramFactory)
+    business = factory.SelfAttribute("program.business")
+    key = factory.Sequence(lambda n: f"gift-{n}")
+    name = "Gift card"
+    code_prefix = "GC"
+    min_amount = D("100.00")
+    max_amount = D("5000.00")
+
+
+class GiftCardFactory(factory.django.DjangoModelFactory):
+    """A sold, active card whose balance is its one `issue` entry (check_ledger clean)."""
+
+    class Meta:
+        model = GiftCard
+        skip_postgeneration_save = True
+
+    series = factory.SubFactory(GiftCardSeriesFactory)
+    business = factory.SelfAttribute("series.business")
+    program = factory.SelfAttribute("series.program")
+    code = factory.Sequence(lambda n: f"GC-TEST-{n:04d}")
+    code_norm = factory.LazyAttribute(lambda o: normalize_code(o.code))
+    state = GiftCard.State.ACTIVE
+    balance = D("500.00")
+
+    @factory.post_generation
+    def issued(obj, create, extracted, **kwargs):
+        if create and obj.balance:
+            GiftCardEntry.objects.create(
+                business_id=obj.business_id,
+                card=obj,
+                amount=obj.balance,
+                kind=GiftCardEntry.Kind.ISSUE,
+                created_at=datetime.now(UTC),
+            )

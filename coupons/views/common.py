@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.permissions import panel_view
 from coupons.validity import business_tz
-from loyalty.permissions import panel_view
 
 STATE_BADGES = {
     "free": "badge",

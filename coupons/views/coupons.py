@@ -4,10 +4,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.qr import SIZES
 from core.tenancy import get_scoped, scoped
 from coupons.codes import normalize_code
 from coupons.models import Coupon, CouponEvent, CouponSeries
-from coupons.qr import SIZES
 
 from .common import STATE_BADGES, coupon_panel_view, paginate
 

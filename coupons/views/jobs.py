@@ -35,7 +35,6 @@ from customers.models import Customer
 
 from .common import coupon_panel_view, posted
 
-FINISHED = (CodeJob.State.DONE, CodeJob.State.FAILED)
 REASON_LABELS = {
     "bad_format": gettext_lazy("badly formatted"),
     "duplicate_in_file": gettext_lazy("repeated in the file"),
@@ -219,24 +218,12 @@ def import_reasons(job) -> dict | None:
 
 
 def job_status(job) -> dict:
-    """What the progress page shows, also as JSON."""
-    total = job.total or 0
-    percent = 100 if job.state == CodeJob.State.DONE else 0
-    if total and job.state != CodeJob.State.DONE:
-        percent = min(100, int(job.done * 100 / total))
+    """What the progress page shows, also as JSON: core.jobs' progress and an import's
+    rejected lines by reason."""
     reasons = import_reasons(job)
     return {
-        "id": job.pk,
+        **job.progress(),
         "kind": job.kind,
-        "state": job.state,
-        "state_label": str(job.get_state_display()),
-        "done": job.done,
-        "total": total,
-        "percent": percent,
-        "accepted": job.accepted,
-        "rejected": job.rejected,
-        "finished": job.state in FINISHED,
-        "error": job.error,
         "reasons": reasons,
         "reason_rows": [[str(REASON_LABELS[k]), reasons[k]] for k in REASONS] if reasons else [],
         "rejected_url": reverse("panel:code_job_rejected", kwargs={"pk": job.pk})
@@ -273,7 +260,7 @@ def _jobs_page(request, series, jobs, title):
         {
             "series": series,
             "jobs": [(job, job_status(job)) for job in jobs],
-            "any_running": any(job.state not in FINISHED for job in jobs),
+            "any_running": any(not job.finished for job in jobs),
             "title": title,
         },
     )

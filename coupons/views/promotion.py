@@ -15,10 +15,11 @@ from qrcode.constants import ERROR_CORRECT_H
 from qrcode.image.svg import SvgPathImage
 
 from core.errors import DomainError
+from core.links import COUPON, public_link
+from core.qr import BORDER, LOGO_SHARE, SIZES, qr_png, qr_svg
 from core.tenancy import get_scoped, scoped
 from coupons.forms import ChannelForm, QrLogoForm
 from coupons.models import Coupon, CouponSeries
-from coupons.qr import BORDER, LOGO_SHARE, SIZES, qr_png, qr_svg
 from loyalty.models import BusinessLogo
 
 from .common import coupon_panel_view, posted, promotion_link
@@ -100,7 +101,7 @@ def _size(request):
 
 def qr_svg_with_logo(data: str, logo_file) -> str:
     """The SVG of ``data`` with the logo on a white pad in the middle, error correction H
-    (as coupons.qr does for PNG) so that the hidden modules do not stop it scanning."""
+    (as core.qr does for PNG) so that the hidden modules do not stop it scanning."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_H, border=BORDER, image_factory=SvgPathImage)
     qr.add_data(data)
     qr.make(fit=True)
@@ -167,7 +168,9 @@ def _series_qr(request, pk, kind):
 
 def _coupon_qr(request, pk, kind):
     coupon = get_scoped(Coupon, request.business, pk=pk)
-    return _qr_response(request, coupon.code, name=coupon.code_norm, kind=kind)
+    # the public link, not the bare code: a phone's camera leads to the coupon's page
+    link = public_link(COUPON, coupon.code, request)
+    return _qr_response(request, link, name=coupon.code_norm, kind=kind)
 
 
 @coupon_panel_view
@@ -183,7 +186,7 @@ def series_qr_svg(request, pk):
 
 @coupon_panel_view
 def coupon_qr_png(request, pk):
-    """The QR of one coupon's code (what a till's scanner reads)."""
+    """The QR of one coupon's public link (a till's scanner reads the code from it)."""
     return _coupon_qr(request, pk, "png")
 
 

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.charts import Line, line_chart
+from core.qr import SIZES
 from core.tenancy import get_scoped, scoped
-from coupons.charts import Line, line_chart
+from core.views import PanelListView
 from coupons.forms import (
     MAX_GENERATE,
     ChannelForm,
@@ -20,13 +22,11 @@ from coupons.forms import (
     pending_generation,
 )
 from coupons.models import CodeJob, CouponSeries
-from coupons.qr import SIZES
 from coupons.selectors import codes_to_pregenerate, series_stats, series_title
 from coupons.series_rules import has_issued
 from coupons.services import archive_series
 from coupons.tasks import start_job
 from loyalty.models import Program
-from loyalty.views.base import PanelListView
 
 from .common import coupon_panel_view, posted, promotion_link, today
 

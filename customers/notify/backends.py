@@ -92,3 +92,75 @@ def get_backend(channel: str) -> BaseBackend:
     if channel not in backends:
         raise ImproperlyConfigured(f"no notification backend for channel {channel!r}")
     return import_string(backends[channel])()
+
+
+class BackendError(Exception):
+    """The channel answered but refused the message; the text says why."""
+
+
+def _post_json(url: str, payload: dict, *, headers=None, timeout: float = 10) -> dict:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    # urlopen raises HTTPError for 4xx/5xx answers: a failed attempt.
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        body = response.read()
+    try:
+        return json.loads(body or b"{}")
+    except ValueError as exc:
+        raise BackendError(f"not JSON: {body[:200]!r}") from exc
+
+
+class TelegramBackend(BaseBackend):
+    """Telegram Bot API `sendMessage` to the chat bound from the wallet page.
+
+    Settings: PERKLINE_TELEGRAM_BOT_TOKEN, PERKLINE_TELEGRAM_API_URL."""
+
+    timeout = 10
+
+    def send(self, notification) -> str:
+        token = getattr(settings, "PERKLINE_TELEGRAM_BOT_TOKEN", "")
+        if not token:
+            raise ImproperlyConfigured("PERKLINE_TELEGRAM_BOT_TOKEN is not set")
+        base = settings.PERKLINE_TELEGRAM_API_URL.rstrip("/")
+        answer = _post_json(
+            f"{base}/bot{token}/sendMessage",
+            {"chat_id": notification.recipient, "text": notification.body},
+            timeout=self.timeout,
+        )
+        if not answer.get("ok"):
+            raise BackendError(str(answer.get("description") or answer)[:500])
+        return str((answer.get("result") or {}).get("message_id", ""))
+
+
+class ViberBackend(BaseBackend):
+    """Viber REST bot API `send_message` to the user bound from the wallet page; Viber
+    reports delivery to /hooks/viber/ by the returned message_token.
+
+    Settings: PERKLINE_VIBER_AUTH_TOKEN, PERKLINE_VIBER_API_URL, PERKLINE_VIBER_SENDER_NAME."""
+
+    timeout = 10
+
+    def send(self, notification) -> str:
+        token = getattr(settings, "PERKLINE_VIBER_AUTH_TOKEN", "")
+        if not token:
+            raise ImproperlyConfigured("PERKLINE_VIBER_AUTH_TOKEN is not set")
+        answer = _post_json(
+            settings.PERKLINE_VIBER_API_URL.rstrip("/") + "/send_message",
+            {
+                "receiver": notification.recipient,
+                "type": "text",
+                "text": notification.body,
+                "sender": {"name": settings.PERKLINE_VIBER_SENDER_NAME[:28]},
+            },
+            headers={"X-Viber-Auth-Token": token},
+            timeout=self.timeout,
+        )
+        if answer.get("status") != 0:
+            raise BackendError(
+                f"status {answer.get('status')}: {answer.get('status_message', '')}"[:500]
+            )
+        return str(answer.get("message_token", ""))

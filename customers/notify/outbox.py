@@ -25,8 +25,10 @@ from django.utils import timezone
 from core import json_rows
 from core.statement import Clauses, Statement
 
-from ..models import Customer, Notification
+from ..models import Notification
+from . import routing
 from .backends import get_backend
+from .kinds import KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -144,19 +146,20 @@ def notify_customer(
     dedupe_key: str = "",
     statement: Statement | None = None,
 ) -> Notification | None:
-    """Queues a message to `customer` on their channel (SMS to the phone, e-mail to the
-    address); None when they are not to be contacted or have no address for the channel.
+    """Queues a message to `customer` on their preferred channel, or the first other they
+    have an address for (routing.py; the sender tries the rest if it fails); None when
+    they are not to be contacted or have no address at all.
     `statement`: see `enqueue`."""
-    recipient = {
-        Customer.Channel.SMS: customer.phone,
-        Customer.Channel.EMAIL: customer.email,
-    }.get(customer.channel, "")
-    if not recipient:
+    # The business's own order is read when sending; here the default keeps a sale's
+    # message at one INSERT.
+    found = routing.routes(customer)
+    if not found:
         return None
+    channel, recipient = found[0]
     return enqueue(
         business=customer.business_id,
         customer=customer,
-        channel=customer.channel,
+        channel=channel,
         recipient=recipient,
         kind=kind,
         body=body,
@@ -179,26 +182,73 @@ def send_one(notification_id: int) -> bool:
         return _attempt(notification)
 
 
+def _routes(notification: Notification) -> list[tuple[str, str]]:
+    queued = [(notification.channel, notification.recipient)]
+    kind = KINDS.get(notification.kind)
+    if notification.customer_id is None or (kind is not None and not kind.fallback):
+        return queued
+    customer = notification.customer
+    found = routing.routes(customer, routing.business_order(notification.business_id))
+    return found or queued
+
+
 def _attempt(notification: Notification) -> bool:
+    """One attempt: each of the message's channels in turn until one takes it; every try
+    is appended to `attempt_log`."""
     notification.attempts += 1
-    try:
-        get_backend(notification.channel).send(notification)
-    except Exception as exc:
-        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if notification.attempts >= MAX_ATTEMPTS:
-            notification.state = Notification.State.FAILED
-        logger.warning(
-            "notification %s attempt %s failed: %s",
-            notification.pk,
-            notification.attempts,
-            notification.last_error,
+    queued = (notification.channel, notification.recipient)
+    errors = []
+    for channel, recipient in _routes(notification):
+        notification.channel, notification.recipient = channel, recipient
+        try:
+            external_id = get_backend(channel).send(notification)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            errors.append(f"{channel}: {error}")
+            _log(notification, channel, recipient, error)
+            logger.warning(
+                "notification %s attempt %s on %s failed: %s",
+                notification.pk,
+                notification.attempts,
+                channel,
+                error,
+            )
+            continue
+        _log(notification, channel, recipient, "")
+        notification.state = Notification.State.SENT
+        notification.sent_at = timezone.now()
+        notification.external_id = str(external_id or "")[:64]
+        notification.save(
+            update_fields=[
+                "attempts",
+                "state",
+                "sent_at",
+                "channel",
+                "recipient",
+                "attempt_log",
+                "external_id",
+            ]
         )
-        notification.save(update_fields=["attempts", "last_error", "state"])
-        return False
-    notification.state = Notification.State.SENT
-    notification.sent_at = timezone.now()
-    notification.save(update_fields=["attempts", "state", "sent_at"])
-    return True
+        return True
+    notification.channel, notification.recipient = queued
+    notification.last_error = "; ".join(errors)[:2000] or "no channel to send on"
+    if notification.attempts >= MAX_ATTEMPTS:
+        notification.state = Notification.State.FAILED
+    notification.save(update_fields=["attempts", "last_error", "state", "attempt_log"])
+    return False
+
+
+def _log(notification: Notification, channel: str, recipient: str, error: str) -> None:
+    notification.attempt_log = [
+        *(notification.attempt_log or []),
+        {
+            "at": timezone.now().isoformat(),
+            "attempt": notification.attempts,
+            "channel": channel,
+            "recipient": recipient,
+            "error": error,
+        },
+    ]
 
 
 def send_pending(*, limit: int = 100, new_only: bool = False) -> int:

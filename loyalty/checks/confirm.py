@@ -13,11 +13,11 @@ from core.statement import Statement
 from coupons import fresh_codes
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
-from customers import ledger
+from customers import ledger, ledger_debits
 from customers.services import get_or_register_by_phone
 from loyalty.models import IdempotencyRecord, Sale
 
-from . import stamps, store, tiers
+from . import payments, stamps, store, tiers
 from .context import build_context
 from .evaluate import run_engine, top_ups_of
 from .inputs import CheckInput
@@ -161,7 +161,26 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             p.refusal is None and p.coupon is not None and p.coupon.series.reward_rule_id is None
             for p in ctx.coupons
         )
-        _move_points(sale, customer, ctx, result, at, statement if deferred_points else None)
+        accounts: dict = {}
+        paying = payments.account_keys(ctx, result)
+        if customer is not None and paying:
+            # Every account the sale debits, locked in one query (primary-key order).
+            accounts = ledger_debits.lock_customer_accounts(
+                customer=customer, program=ctx.program, keys=paying
+            )
+        payments.take(
+            ctx=ctx,
+            result=result,
+            customer=customer,
+            accounts=accounts,
+            sale=sale,
+            at=at,
+            statement=statement if deferred_points else None,
+        )
+        _move_points(
+            sale, customer, ctx, result, at, statement if deferred_points else None, accounts
+        )
+        payments.sell(ctx=ctx, sale=sale, at=at, staff=staff, body=body)
         _redeem_coupons(sale, customer, ctx, device, staff, at)
         body["stamps"], rewards = stamps.earn(ctx, result, customer, sale, at)
         body["coupons_issued"], planned = _issue_coupons(
@@ -187,11 +206,12 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
     return Answer(201, sale.answer, body)
 
 
-def _move_points(sale, customer, ctx, result, at, statement):
+def _move_points(sale, customer, ctx, result, at, statement, accounts):
+    """Credits what the rules earned (the points paid are debited by payments.take, on the
+    same locked `accounts`)."""
     if customer is None:
         return
     program = ctx.program
-    accounts: dict[str, object] = {}
 
     def account(key):
         # One locked row per account for the whole sale (the customer row is locked too).
@@ -201,8 +221,6 @@ def _move_points(sale, customer, ctx, result, at, statement):
             )
         return accounts[key]
 
-    if result.points_paid > 0:
-        ledger.spend(account=account("bonus"), amount=result.points_paid, sale=sale, at=at)
     # One entry per (account, activation, expiry): constant writes whatever the rule count.
     grouped: dict[tuple, Decimal] = defaultdict(Decimal)
     for c in result.credits:
@@ -292,7 +310,7 @@ def _issue_coupons(sale, customer, ctx, result, device, at, statement, rewards=N
             codes, valid_to = batch.codes, fields["valid_to"]
             if customer is not None:  # its message is written by the same statement
                 coupon_services.notify_issued(
-                    customer, series, quantity, valid_to, statement=statement
+                    customer, series, quantity, valid_to, statement=statement, codes=codes
                 )
         else:
             coupons = coupon_services.issue_coupons(

@@ -21,6 +21,7 @@ from customers.services import normalize_card
 from loyalty import engine
 from loyalty.models import Business, PointOfSale, Program
 
+from . import payments
 from .history import customer_history
 from .inputs import CheckInput
 from .ruleset import load_program_rules
@@ -50,6 +51,12 @@ class CheckContext:
     coupons: list[PresentedCoupon] = field(default_factory=list)
     category_key: str | None = None
     settings: engine.ProgramSettings | None = None
+    # payments.md: set by checks.payments.attach
+    payment_requests: tuple = ()
+    account_sources: dict = field(default_factory=dict)
+    gift_card_sources: dict = field(default_factory=dict)
+    gift_cards: dict = field(default_factory=dict)
+    sale_lines: list = field(default_factory=list)
 
 
 def check_time(value: datetime | None) -> datetime:
@@ -179,7 +186,7 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
         pay_with_points=data.pay_with_points,
         history=history,
     )
-    return CheckContext(
+    ctx = CheckContext(
         point_of_sale=point_of_sale,
         program=program,
         business=business,
@@ -195,6 +202,9 @@ def build_context(*, point_of_sale, data: CheckInput, lock: bool = False) -> Che
             credit_on_points_payment=program.credit_on_points_payment,
         ),
     )
+    if data.payments or data.gift_cards_sold:
+        payments.attach(ctx, data, lock=lock)
+    return ctx
 
 
 def present_coupons(

@@ -1,7 +1,7 @@
 from core.errors import Refused
 from loyalty import engine
 
-from . import stamps, tiers
+from . import payments, stamps, tiers
 from .context import build_context
 from .inputs import CheckInput
 from .results import build_result, public
@@ -9,9 +9,13 @@ from .results import build_result, public
 
 def run_engine(ctx):
     try:
+        if payments.has_payments(ctx):
+            return payments.evaluate(ctx)
         return engine.evaluate(ctx.compiled.ruleset, ctx.engine_check, ctx.settings)
     except engine.EngineError as exc:
-        raise Refused(exc.message, code=exc.code, field=exc.field) from exc
+        # payments.md's refusals in the user's language (the engine words them in English)
+        message = payments.message(exc.code, exc.message)
+        raise Refused(message, code=exc.code, field=exc.field) from exc
 
 
 def top_ups_of(ctx):

@@ -102,7 +102,7 @@ def build_result(ctx, result, *, top_ups=()) -> dict:
         }
         for n in result.not_applied
     ]
-    return {
+    body = {
         "amount": money(result.amount),
         "discount": money(result.discount),
         "amount_to_pay": money(result.amount_to_pay),
@@ -142,6 +142,10 @@ def build_result(ctx, result, *, top_ups=()) -> dict:
         "not_applied": not_applied,
         "sale": None,
     }
+    from . import payments  # noqa: PLC0415 (payments imports this module)
+
+    payments.add_to_body(ctx, result, body)
+    return body
 
 
 def public(body: dict) -> dict:

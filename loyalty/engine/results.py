@@ -17,6 +17,9 @@ class PositionResult:
     amount: Decimal
     discount: Decimal
     amount_to_pay: Decimal
+    # Units of prepaid accounts that cover this line (payments.md "Order", step 1):
+    # [{"account", "units", "amount"}]; empty when none.
+    paid_by_units: list = field(default_factory=list)
 
 
 @dataclass
@@ -69,3 +72,7 @@ class EvaluationResult:
     credits: list[Credit] = field(default_factory=list)
     coupons_issued: list[CouponIssue] = field(default_factory=list)
     not_applied: list[NotApplied] = field(default_factory=list)
+    # payments.md: what paid the check, by source (engine.payments.Payment), and the
+    # amounts of the gift cards sold on it.
+    payments: list = field(default_factory=list)
+    gift_cards_sold: list[Decimal] = field(default_factory=list)

@@ -25,7 +25,10 @@ class BusinessSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = ["name", "currency", "timezone", "phone_region", "language", "logo"]
+        fields = [
+            "name", "currency", "timezone", "phone_region", "language", "logo",
+            "cancel_needs_approval",
+        ]  # fmt: skip
         help_texts = {
             "name": _("Shown to customers on receipts, coupons and public pages."),
             "currency": _("Three-letter ISO 4217 code, for example UAH, EUR, USD."),
@@ -34,6 +37,10 @@ class BusinessSettingsForm(forms.ModelForm):
             ),
             "language": _("The language of messages to customers who have not chosen one."),
             "logo": _("PNG or JPEG, at most 2 MB. Printed on coupons and public pages."),
+            "cancel_needs_approval": _(
+                "A cashier cancels a sale only with a manager's or the owner's PIN (set on "
+                "their Staff page)."
+            ),
         }
         widgets = {"timezone": forms.TextInput(attrs={"list": "timezones"})}
 

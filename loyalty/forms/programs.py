@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BusinessModelForm
@@ -18,6 +19,9 @@ class ProgramForm(BusinessModelForm):
             "credit_on_points_payment",
             "auto_register",
             "kiosk_requires_otp",
+            "join_open",
+            "welcome_points",
+            "welcome_series",
         ]
         widgets = {"brands": forms.CheckboxSelectMultiple}
         help_texts = {
@@ -38,7 +42,21 @@ class ProgramForm(BusinessModelForm):
             "kiosk_requires_otp": _(
                 "The kiosk sends a one-time code to the phone before a customer can spend."
             ),
+            "join_open": _(
+                "Customers may join on their own through the program's link and its QR poster."
+            ),
+            "welcome_points": _("Optional points given once to a customer who joins by link."),
+            "welcome_series": _("Optional coupon given once to a customer who joins by link."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["welcome_series"]
+        # A series of this program only; a new program has none yet.
+        field.queryset = field.queryset.filter(program_id=self.instance.pk or 0, is_archived=False)
+        self.fields["welcome_points"].min_value = 0
+        self.fields["welcome_points"].widget.attrs["min"] = 0
+        self.fields["welcome_points"].validators.append(MinValueValidator(0))
 
 
 class PointOfSaleForm(BusinessModelForm):

@@ -69,6 +69,18 @@ class MembershipForm(_PointsOfSaleMixin, forms.ModelForm):
         help_text=POS_HELP,
     )
 
+    approval_pin = forms.RegexField(
+        label=_("approval PIN"),
+        regex=r"^\d{4,8}$",
+        required=False,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "new-password"}),
+        help_text=_(
+            "Managers and owners: 4 to 8 digits typed at the till to approve a cashier's "
+            "cancellation, where the business asks for it. Empty keeps the current PIN."
+        ),
+        error_messages={"invalid": _("A PIN is 4 to 8 digits.")},
+    )
+
     class Meta:
         model = Membership
         fields = ["role", "points_of_sale"]

@@ -27,7 +27,12 @@ class Goods(TenantModel):
     code = models.CharField(_("code (SKU)"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     category = models.ForeignKey(
-        GoodsCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="goods"
+        GoodsCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="goods",
+        verbose_name=_("category"),
     )
     price = models.DecimalField(
         _("price"),

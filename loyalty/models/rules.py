@@ -94,6 +94,7 @@ class Rule(TenantModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="issuing_rules",
+        verbose_name=_("coupon series"),
     )
     coupon_per = models.CharField(
         _("coupons per"), max_length=5, choices=Per.choices, default=Per.CHECK
@@ -107,9 +108,14 @@ class Rule(TenantModel):
         _("customer identity"), max_length=12, choices=Identity.choices, default=Identity.ANY
     )
     customer_categories = models.ManyToManyField(
-        "customers.CustomerCategory", blank=True, related_name="rules"
+        "customers.CustomerCategory",
+        blank=True,
+        related_name="rules",
+        verbose_name=_("customer categories"),
     )
-    points_of_sale = models.ManyToManyField("loyalty.PointOfSale", blank=True, related_name="rules")
+    points_of_sale = models.ManyToManyField(
+        "loyalty.PointOfSale", blank=True, related_name="rules", verbose_name=_("points of sale")
+    )
     include_categories = models.JSONField(_("include categories"), default=list, blank=True)
     include_goods = models.JSONField(_("include goods"), default=list, blank=True)
     exclude_categories = models.JSONField(_("exclude categories"), default=list, blank=True)

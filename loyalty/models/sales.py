@@ -57,6 +57,19 @@ class Sale(TenantModel):
     answer = models.TextField(default="{}", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Why it was cancelled and which manager approved it (issue 21). Database defaults: the
+    # confirm's hand-written INSERT does not name these columns.
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=200, blank=True, default="", db_default=""
+    )
+    cancel_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cancelling approved by"),
+    )
 
     class Meta:
         verbose_name = _("sale")

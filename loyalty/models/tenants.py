@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.permissions import ROLE_CASHIER, ROLE_MANAGER, ROLE_OWNER
+
 from .base import TenantModel
 
 key_validator = RegexValidator(
@@ -19,6 +21,9 @@ class Business(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="UAH")
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Kyiv")
     phone_region = models.CharField(_("default phone region"), max_length=2, default="UA")
+    cancel_needs_approval = models.BooleanField(
+        _("cancelling a sale needs a manager's PIN"), default=False, db_default=False
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="uk"
     )
@@ -67,7 +72,9 @@ class Brand(TenantModel):
 class Program(TenantModel):
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
     name = models.CharField(_("name"), max_length=200)
-    brands = models.ManyToManyField(Brand, related_name="programs", blank=True)
+    brands = models.ManyToManyField(
+        Brand, related_name="programs", blank=True, verbose_name=_("brands")
+    )
     max_points_share = models.DecimalField(
         _("max share paid with points, %"),
         max_digits=5,
@@ -80,6 +87,19 @@ class Program(TenantModel):
     )
     auto_register = models.BooleanField(_("register unknown phones at the till"), default=True)
     kiosk_requires_otp = models.BooleanField(_("kiosk asks a one-time code"), default=True)
+    # Joining by the program's link /j/<business>/<program>/ (journey.md "Join").
+    join_open = models.BooleanField(_("customers may join by link"), default=True)
+    welcome_points = models.DecimalField(
+        _("welcome points"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    welcome_series = models.ForeignKey(
+        "coupons.CouponSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("welcome coupon"),
+    )
     # Bumped on every rule change: compiled rule sets are cached per (program, version).
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,16 +142,20 @@ class PointOfSale(TenantModel):
 class Membership(TenantModel):
     """A person's role in one business; cashiers are bound to points of sale."""
 
-    OWNER, MANAGER, CASHIER = "owner", "manager", "cashier"
+    OWNER, MANAGER, CASHIER = ROLE_OWNER, ROLE_MANAGER, ROLE_CASHIER
     ROLES = [(OWNER, _("Owner")), (MANAGER, _("Manager")), (CASHIER, _("Cashier"))]
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=ROLES)
-    points_of_sale = models.ManyToManyField(PointOfSale, blank=True, related_name="cashiers")
+    points_of_sale = models.ManyToManyField(
+        PointOfSale, blank=True, related_name="cashiers", verbose_name=_("points of sale")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A manager's or owner's PIN (hashed) that approves a cashier's cancellation at the till.
+    approval_pin = models.CharField(max_length=128, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("staff membership")

@@ -9,6 +9,7 @@ from certificates.models import CertificateSeries, GiftCertificate
 from core.tenancy import scoped
 from coupons.models import CouponSeries
 from customers.models import AccountType, CustomerCategory
+from giftcards.models import GiftCardSeries
 from loyalty.models import Goods, GoodsCategory, PointOfSale, Rule, StampCard, TierPolicy
 
 from . import values
@@ -43,7 +44,12 @@ def export_program(program) -> dict:
         ],
         "account_types": [
             {"key": at.key, "name": at.name, "kind": at.kind}
+            | ({"pays_for": at.pays_for} if at.pays_for else {})
             for at in scoped(AccountType, business).filter(program=program).order_by("key")
+        ],
+        "gift_card_series": [
+            _gift_card_series(gs)
+            for gs in scoped(GiftCardSeries, business).filter(program=program).order_by("key")
         ],
         "categories": [
             {"code": cat.code, "name": cat.name}
@@ -67,6 +73,32 @@ def export_program(program) -> dict:
     }
 
 
+def _gift_card_series(series) -> dict:
+    if series.amounts:
+        allowed: dict = {"fixed": list(series.amounts)}
+    else:
+        allowed = {"min": values.money(series.min_amount), "max": values.money(series.max_amount)}
+    if series.valid_months:
+        validity: dict = {"months": series.valid_months}
+    else:
+        validity = {
+            "valid_from": values.day(series.valid_from),
+            "valid_to": values.day(series.valid_to),
+        }
+    return {
+        "key": series.key,
+        "name": series.name,
+        "code_format": {
+            "prefix": series.code_prefix,
+            "length": series.code_length,
+            "group": series.code_group,
+        },
+        "values": allowed,
+        "validity": validity,
+        "reloadable": series.reloadable,
+    }
+
+
 def _program(program) -> dict:
     out = {"key": program.key, "name": program.name}
     brands = sorted(program.brands.values_list("name", flat=True))
@@ -80,6 +112,9 @@ def _program(program) -> dict:
             "credit_on_points_payment": program.credit_on_points_payment,
             "auto_register": program.auto_register,
             "kiosk_requires_otp": program.kiosk_requires_otp,
+            "join_open": program.join_open,
+            "welcome_points": values.money(program.welcome_points),
+            "welcome_series": program.welcome_series.key if program.welcome_series else None,
         }
     )
     return out
@@ -134,6 +169,7 @@ def _series(series) -> dict:
         "referral_reward": values.money(series.referral_reward),
         "expiry_reminder": {"hours": reminder} if reminder is not None else None,
         "kiosk_price": values.money(series.kiosk_price),
+        "public_claim": series.public_claim,
         "archived": series.is_archived,
     }
 

@@ -24,6 +24,7 @@ from core.tenancy import scoped
 from coupons import series_rules
 from coupons.models import Coupon, CouponSeries
 from customers.models import AccountType, CustomerCategory
+from giftcards.models import GiftCardSeries
 from loyalty.models import Brand, Business, Goods, GoodsCategory, PointOfSale, Program, Rule
 from loyalty.models.stamps import StampCard
 from loyalty.models.tiers import Tier, TierPolicy
@@ -62,6 +63,7 @@ SECTION_LABELS = {  # (one, several)
     "points_of_sale": ("point of sale", "points of sale"),
     "customer_categories": ("customer category", "customer categories"),
     "account_types": ("account type", "account types"),
+    "gift_card_series": ("gift-card series", "gift-card series"),
     "categories": ("category", "categories"),
     "goods": ("goods item", "goods"),
     "coupon_series": ("coupon series", "coupon series"),
@@ -263,6 +265,7 @@ class _Import:
         self.pos = self.import_points_of_sale()
         self.categories = self.import_customer_categories()
         self.account_types = self.import_account_types()
+        self.import_gift_card_series()
         self.goods_categories = self.import_goods_categories()
         self.import_goods()
         self.series = self.import_series()
@@ -270,6 +273,7 @@ class _Import:
         self.link_series_rewards()
         self.import_stamp_cards()
         self.import_tiers()
+        self.link_welcome_series()
         self.import_certificates()
         self.queue_codes()
 
@@ -338,6 +342,14 @@ class _Import:
             existing[item.key] = account_type
         return set(existing)
 
+    def import_gift_card_series(self):
+        existing = self._by_key(self.scoped(GiftCardSeries).filter(program=self.program))
+        for item in self.doc.gift_card_series:
+            series = existing.get(item.key) or GiftCardSeries(
+                business=self.business, program=self.program, key=item.key
+            )
+            self.result.count("gift_card_series", _sync(series, item.fields))
+
     def import_goods_categories(self):
         existing = self._by_key(self.scoped(GoodsCategory), "code")
         for item in self.doc.categories:
@@ -390,6 +402,8 @@ class _Import:
             if locked and not self._series_change_allowed(item, series, fields):
                 self.failed["coupon_series"].add(item.key)
                 continue
+            if series is None and "public_claim" not in fields:
+                fields["public_claim"] = item.refs["public_claim_default"]
             series = series or CouponSeries(
                 business=self.business, program=self.program, key=item.key
             )
@@ -597,6 +611,28 @@ class _Import:
         )
         Program.bump_version(self.program.pk)
         self.result.count("tiers", CREATED if created else UPDATED)
+
+    def link_welcome_series(self):
+        given = self.doc.program.refs.get("welcome_series")
+        if given is None:
+            return
+        series = None
+        if given:
+            series = self.resolve(
+                "coupon_series",
+                self.series,
+                given[0],
+                f"{self.doc.program.path}.welcome_series",
+                _("Unknown coupon series “%(key)s”.") % {"key": given[0]},
+            )
+            if series is None or series.pk is None:
+                return
+        if self.program.welcome_series_id != (series.pk if series else None):
+            self.program.welcome_series = series
+            self.program.save(update_fields=["welcome_series"])
+            if self.result.unchanged["program"]:
+                self.result.unchanged["program"] -= 1
+                self.result.updated["program"] += 1
 
     # -- certificates and codes ----------------------------------------------------------
 

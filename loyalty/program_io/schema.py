@@ -16,8 +16,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core import jsonparse
+from core.errors import ValidationFailed
 from coupons import series_rules
-from coupons.codes import normalize_code
+from coupons.codes import check_format, normalize_code
 from customers.models import AccountType
 
 from .errors import ProgramImportError
@@ -37,6 +38,7 @@ SECTIONS = (
     "points_of_sale",
     "customer_categories",
     "account_types",
+    "gift_card_series",
     "categories",
     "goods",
     "coupon_series",
@@ -63,6 +65,7 @@ class ProgramDocument:
     points_of_sale: list[Item] = field(default_factory=list)
     customer_categories: list[Item] = field(default_factory=list)
     account_types: list[Item] = field(default_factory=list)
+    gift_card_series: list[Item] = field(default_factory=list)
     categories: list[Item] = field(default_factory=list)
     goods: list[Item] = field(default_factory=list)
     coupon_series: list[Item] = field(default_factory=list)
@@ -126,6 +129,7 @@ def read_document(document) -> ProgramDocument:
         "points_of_sale": _point_of_sale,
         "customer_categories": _customer_category,
         "account_types": _account_type,
+        "gift_card_series": _gift_card_series,
         "categories": _category,
         "goods": _goods,
         "coupon_series": _coupon_series,
@@ -147,9 +151,19 @@ def read_document(document) -> ProgramDocument:
         _unique_keys(r, items, "code" if section in ("categories", "goods") else "key")
         setattr(doc, section, items)
     _one_default(r, doc.customer_categories)
+    _public_claims(doc)
     if r.errors:
         raise ProgramImportError(r.errors)
     return doc
+
+
+def _public_claims(doc) -> None:
+    """A new series without `public_claim` is claimable by link unless a rule of the document
+    issues it (journey.md: off by default for series that rules issue as rewards)."""
+    issued = {item.refs.get("coupon_series") for item in doc.rules}
+    for item in doc.coupon_series:
+        # for a new series only: an older document changes nothing of an existing one
+        item.refs["public_claim_default"] = item.key not in issued
 
 
 def _is_unstorable(text: str) -> bool:
@@ -399,6 +413,9 @@ def _program(r, value, path):
             "credit_on_points_payment",
             "auto_register",
             "kiosk_requires_otp",
+            "join_open",
+            "welcome_points",
+            "welcome_series",
         ),
     )
     if obj is None:
@@ -419,9 +436,26 @@ def _program(r, value, path):
         "auto_register": r.boolean(obj, "auto_register", path, default=True),
         "kiosk_requires_otp": r.boolean(obj, "kiosk_requires_otp", path, default=True),
     }
+    # journey.md "Join": set only when given (an older document changes nothing of them)
+    if "join_open" in obj:
+        fields["join_open"] = r.boolean(obj, "join_open", path, default=True)
+    if "welcome_points" in obj:
+        fields["welcome_points"] = r.decimal(
+            obj, "welcome_points", path, minimum=0, maximum=MONEY_MAX
+        )
+    welcome_series = None  # not given: left as it is
+    if "welcome_series" in obj:
+        welcome_series = (
+            (r.key(obj, "welcome_series", path),) if obj["welcome_series"] is not None else ()
+        )
     if brands is not None:
         brands = [b for b in brands if b]
-    return Item(path, r.key(obj, "key", path), fields, {"brands": brands})
+    return Item(
+        path,
+        r.key(obj, "key", path),
+        fields,
+        {"brands": brands, "welcome_series": welcome_series},
+    )
 
 
 def _brand_name(r, value, path):
@@ -454,7 +488,7 @@ def _customer_category(r, value, path):
 
 
 def _account_type(r, value, path):
-    obj = r.fields(value, path, required=("key", "name"), optional=("kind",))
+    obj = r.fields(value, path, required=("key", "name"), optional=("kind", "pays_for"))
     if obj is None:
         return None
     key = r.key(obj, "key", path)
@@ -467,7 +501,90 @@ def _account_type(r, value, path):
             _("Unknown kind “%(k)s”: use one of %(choices)s.")
             % {"k": kind, "choices": ", ".join(AccountType.Kind.values)},
         )
-    return Item(path, key, {"name": r.text(obj, "name", path), "kind": kind})
+    fields = {"name": r.text(obj, "name", path), "kind": kind}
+    if "pays_for" in obj:  # absent: an older document, which leaves it as it is
+        fields["pays_for"] = _pays_for(r, obj.get("pays_for"), f"{path}.pays_for")
+    return Item(path, key, fields)
+
+
+def _pays_for(r, value, path) -> dict:
+    """payments.md: the goods codes and categories prepaid units pay for."""
+    if value is None:
+        return {}
+    obj = r.fields(value, path, optional=("goods", "categories"))
+    if obj is None:
+        return {}
+    out = {}
+    for name in ("goods", "categories"):
+        codes = [c for c in r.list_of(obj, name, path, r.code_value) if c is not None]
+        if codes:
+            out[name] = codes
+    return out
+
+
+def _gift_card_series(r, value, path):
+    """payments.md "Gift cards": code format, allowed values, validity, reloadable."""
+    obj = r.fields(
+        value,
+        path,
+        required=("key", "name"),
+        optional=("code_format", "values", "validity", "reloadable"),
+    )
+    if obj is None:
+        return None
+    fields = {
+        "name": r.text(obj, "name", path),
+        "reloadable": r.boolean(obj, "reloadable", path, default=False),
+        "code_prefix": "GC",
+        "code_length": 8,
+        "code_group": 4,
+        "amounts": [],
+        "min_amount": None,
+        "max_amount": None,
+        "valid_months": None,
+        "valid_from": None,
+        "valid_to": None,
+    }
+    fmt = obj.get("code_format")
+    if fmt is not None:
+        fmt_path = f"{path}.code_format"
+        fmt = r.fields(fmt, fmt_path, optional=("prefix", "length", "group"))
+        if fmt is not None:
+            fields["code_prefix"] = r.text(fmt, "prefix", fmt_path, max_length=12, blank=True)
+            fields["code_length"] = r.integer(fmt, "length", fmt_path, default=8, minimum=1)
+            fields["code_group"] = r.integer(fmt, "group", fmt_path, default=4, minimum=0)
+            try:
+                check_format(
+                    prefix=fields["code_prefix"],
+                    length=fields["code_length"],
+                    group=fields["code_group"],
+                )
+            except ValidationFailed as exc:
+                r.error(f"{path}.{exc.field or 'code_format'}", exc.message)
+    amounts = obj.get("values")
+    if amounts is not None:
+        values_path = f"{path}.values"
+        amounts = r.fields(amounts, values_path, optional=("min", "max", "fixed"))
+        if amounts is not None:
+            if "fixed" in amounts:
+                fixed = r.list_of(
+                    amounts,
+                    "fixed",
+                    values_path,
+                    lambda v, p: r.decimal({"v": v}, "v", p, minimum=Decimal("0.01")),
+                )
+                fields["amounts"] = [f"{v.quantize(Decimal('0.01')):f}" for v in fixed if v]
+            fields["min_amount"] = r.decimal(amounts, "min", values_path, minimum=Decimal("0.01"))
+            fields["max_amount"] = r.decimal(amounts, "max", values_path, minimum=Decimal("0.01"))
+    validity = obj.get("validity")
+    if validity is not None:
+        v_path = f"{path}.validity"
+        validity = r.fields(validity, v_path, optional=("months", "valid_from", "valid_to"))
+        if validity is not None:
+            fields["valid_months"] = r.integer(validity, "months", v_path, minimum=1)
+            fields["valid_from"] = r.date(validity, "valid_from", v_path)
+            fields["valid_to"] = r.date(validity, "valid_to", v_path)
+    return Item(path, r.key(obj, "key", path), fields)
 
 
 def _category(r, value, path):
@@ -508,6 +625,7 @@ SERIES_OPTIONAL = (
     "referral_reward",
     "expiry_reminder",
     "kiosk_price",
+    "public_claim",
     "archived",
 )
 
@@ -554,6 +672,8 @@ def _coupon_series(r, value, path):
         "kiosk_price": r.decimal(obj, "kiosk_price", path, maximum=MONEY_MAX),
         "is_archived": r.boolean(obj, "archived", path, default=False),
     }
+    if "public_claim" in obj:  # else decided by the rules that issue it (_public_claims)
+        fields["public_claim"] = r.boolean(obj, "public_claim", path, default=False)
     code_mode = obj.get("code_mode", "on_issue")
     if code_mode not in ("on_issue", "pregenerated", "imported"):
         r.error(f"{path}.code_mode", _("Use “on_issue”, “pregenerated” or “imported”."))

@@ -61,7 +61,9 @@ def _show(model, name, value) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if model_field.is_relation:
-        return f"#{value}"
+        # The name a person knows it by; the id only when the row is gone.
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
     return str(value)
 
 

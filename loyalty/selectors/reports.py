@@ -20,6 +20,7 @@ from coupons.selectors import UNDONE_BY_CANCEL
 from coupons.validity import business_tz, day_start
 from customers.models import Customer, LedgerEntry
 from loyalty.models import Sale, SaleRule
+from loyalty.selectors.names import business_account_names
 
 CHUNK = 2000
 
@@ -39,7 +40,9 @@ def _local(moment, tz):
 
 
 def _sales(business, start, end, tz) -> Iterator[tuple]:
-    rules = Prefetch("applied_rules", queryset=SaleRule.objects.order_by("order"))
+    rules = Prefetch(
+        "applied_rules", queryset=SaleRule.objects.select_related("rule").order_by("order")
+    )
     sales = (
         scoped(Sale, business)
         .filter(time__gte=start, time__lt=end)
@@ -50,14 +53,15 @@ def _sales(business, start, end, tz) -> Iterator[tuple]:
     for sale in sales.iterator(chunk_size=CHUNK):
         customer = sale.customer
         applied = "; ".join(
-            f"{r.rule_key} (-{r.discount} / +{r.credit})" for r in sale.applied_rules.all()
+            f"{r.rule.name if r.rule else r.rule_key} (-{r.discount} / +{r.credit})"
+            for r in sale.applied_rules.all()
         )
         yield (
             sale.pk,
             _local(sale.time, tz),
             sale.get_status_display(),
-            sale.program.key,
-            sale.point_of_sale.key,
+            sale.program.name,
+            sale.point_of_sale.name,
             customer.card_code if customer else "",
             customer.phone if customer else "",
             customer.name if customer else "",
@@ -78,16 +82,17 @@ def _ledger(business, start, end, tz) -> Iterator[tuple]:
         .select_related("account__customer", "account__program", "staff")
         .order_by("created_at", "id")
     )
+    account_names = business_account_names(business)
     for e in entries.iterator(chunk_size=CHUNK):
         customer = e.account.customer
         yield (
             e.pk,
             _local(e.created_at, tz),
-            e.account.program.key,
+            e.account.program.name,
             customer.card_code,
             customer.phone,
             customer.name,
-            e.account.key,
+            account_names.account(e.account.key),
             e.get_kind_display(),
             e.amount,
             e.sale_id or "",
@@ -109,14 +114,14 @@ def _redemptions(business, start, end, tz) -> Iterator[tuple]:
         series, customer = ev.coupon.series, ev.customer
         yield (
             _local(ev.at, tz),
-            series.program.key,
+            series.program.name,
             series.key,
             series.name,
             ev.coupon.code,
             customer.card_code if customer else "",
             customer.phone if customer else "",
             customer.name if customer else "",
-            ev.point_of_sale.key if ev.point_of_sale else "",
+            ev.point_of_sale.name if ev.point_of_sale else "",
             ev.sale_id or "",
         )
 
@@ -131,7 +136,7 @@ def _activations(business, start, end, tz) -> Iterator[tuple]:
     for a in rows.iterator(chunk_size=CHUNK):
         yield (
             _local(a.at, tz),
-            a.certificate.program.key,
+            a.certificate.program.name,
             a.certificate.key,
             a.certificate.name,
             a.code,
@@ -139,7 +144,7 @@ def _activations(business, start, end, tz) -> Iterator[tuple]:
             a.customer.phone,
             a.customer.name,
             a.channel,
-            a.point_of_sale.key if a.point_of_sale else "",
+            a.point_of_sale.name if a.point_of_sale else "",
             a.coupons_given,
         )
 

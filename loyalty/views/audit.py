@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.permissions import panel_view
+from core.permissions import panel_view
 from loyalty.selectors.audit import TRACKED, business_history
 
 LIMIT = 100

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.permissions import TERMINAL_URL
 from loyalty.middleware import PANEL_ROLES, SESSION_KEY, active_memberships, choose_membership
-from loyalty.permissions import TERMINAL_URL
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.permissions import OWNER, panel_view
+from core.views import PanelCreateView, PanelListView, PanelUpdateView
 from loyalty.forms.business import BrandForm, BusinessCreateForm, BusinessSettingsForm
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Brand
-from loyalty.permissions import OWNER, panel_view
 from loyalty.services.business import create_business
-
-from .base import PanelCreateView, PanelListView, PanelUpdateView
 
 
 def _timezones():

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.permissions import panel_view
+from core.views import PanelCreateView, PanelListView, PanelUpdateView
 from loyalty.forms.catalogue import GoodsCategoryForm, GoodsForm, GoodsImportForm
 from loyalty.models import Goods, GoodsCategory
-from loyalty.permissions import panel_view
 from loyalty.services.catalogue import import_goods_csv
-
-from .base import PanelCreateView, PanelListView, PanelUpdateView
 
 
 class GoodsCategoryList(PanelListView):

@@ -1,5 +1,6 @@
 """Bulk actions on the customer list: check rows (or take everyone in a category), then
-issue coupons of a series or move them to a category. The work is in customers.bulk."""
+issue coupons of a series or move them to a category. The work is in customers.bulk and
+coupons.bulk."""
 
 from django import forms
 from django.contrib import messages
@@ -10,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import DomainError
+from core.permissions import panel_view
 from core.tenancy import scoped
+from coupons.bulk import issue_coupons_in_bulk
 from coupons.models import CouponSeries
-from customers.bulk import change_category_in_bulk, issue_coupons_in_bulk
+from customers.bulk import change_category_in_bulk
 from customers.models import Customer, CustomerCategory
-from loyalty.permissions import panel_view
 
 PAGE_SIZE = 25
 MAX_QUANTITY = 10

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.charts import Line, bar_chart, line_chart
+from core.permissions import OWNER_OR_MANAGER, forbidden, has_role
 from core.tenancy import scoped
-from coupons.charts import Line, bar_chart, line_chart
 from coupons.forms import DateRangeForm
 from coupons.views.common import today
 from customers.tiers import customers_per_tier
 from loyalty.models import Program
-from loyalty.permissions import OWNER_OR_MANAGER, forbidden, has_role
 from loyalty.selectors.dashboard import panel_counts, program_dashboard
 
 DEFAULT_DAYS = 30

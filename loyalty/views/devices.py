@@ -9,13 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import panel_view
 from core.tenancy import get_scoped
+from core.views import PanelListView
 from loyalty.forms.devices import IssueDeviceForm
 from loyalty.models import Device
-from loyalty.permissions import panel_view
 from loyalty.services.devices import issue_device, revoke_device
-
-from .base import PanelListView
 
 # The new key waits in the session for the one page that shows it, then is gone.
 KEY_SESSION = "panel_new_device_key"

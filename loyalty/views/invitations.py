@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.errors import DomainError
+from core.permissions import TERMINAL_URL
 from loyalty.forms.staff import AcceptInvitationForm
 from loyalty.middleware import SESSION_KEY
 from loyalty.models import Membership
-from loyalty.permissions import TERMINAL_URL
 from loyalty.services.invitations import (
     accept_as_new_login,
     accept_invitation,

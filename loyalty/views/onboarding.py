@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from core.errors import DomainError
+from core.permissions import panel_view
 from core.tenancy import scoped
 from loyalty.forms.onboarding import RuleTemplateForm, SetUpForm, SignUpForm
 from loyalty.middleware import SESSION_KEY as BUSINESS_SESSION_KEY
 from loyalty.models import Device, Program
-from loyalty.permissions import panel_view
 from loyalty.services.onboarding import TEMPLATES, apply_rule_template, set_up_business, sign_up
 from loyalty.services.stamp_templates import STAMP_TEMPLATES, apply_stamp_card_template
 

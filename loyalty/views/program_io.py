@@ -12,9 +12,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import panel_view
 from core.tenancy import get_scoped, scoped
 from loyalty.models import Program
-from loyalty.permissions import panel_view
 from loyalty.program_io import ProgramImportError, export_program, import_program, parse_document
 
 

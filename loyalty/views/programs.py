@@ -1,12 +1,21 @@
 """Loyalty programs and points of sale."""
 
+import re
+
 from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import panel_view
+from core.qr import qr_svg
+from core.tenancy import get_scoped
+from core.views import PanelCreateView, PanelListView, PanelUpdateView
 from loyalty.forms.programs import PointOfSaleForm, ProgramForm
 from loyalty.models import PointOfSale, Program
 
-from .base import PanelCreateView, PanelListView, PanelUpdateView
+_XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 
 
 class ProgramList(PanelListView):
@@ -72,3 +81,33 @@ class PointOfSaleUpdate(PanelUpdateView):
     form_class = PointOfSaleForm
     success_url_name = "panel:pos_list"
     title = _("Edit point of sale")
+
+
+POSTER_KINDS = {"a5": _("A5 poster"), "tent": _("Table tent")}
+
+
+@panel_view()
+def program_poster(request, pk):
+    """A print page with the program's join QR (journey.md "Join"): an A5 poster, or a table
+    tent (two faces, the upper one upside down, to fold along the middle)."""
+    program = get_scoped(Program, request.business, pk=pk)
+    kind = request.GET.get("kind", "a5")
+    if kind not in POSTER_KINDS:
+        kind = "a5"
+    link = request.build_absolute_uri(
+        reverse("public:join", args=[request.business.slug, program.key])
+    )
+    return render(
+        request,
+        "panel/program_poster.html",
+        {
+            "program": program,
+            "business": request.business,
+            "link": link,
+            "qr": mark_safe(_XML_PROLOGUE.sub("", qr_svg(link))),  # noqa: S308 our own SVG
+            "kind": kind,
+            "faces": [1, 2] if kind == "tent" else [1],
+            "kinds": POSTER_KINDS,
+            "kind_label": POSTER_KINDS[kind],
+        },
+    )

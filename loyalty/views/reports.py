@@ -1,13 +1,16 @@
 """Reports page: pick a range, download any report as CSV (streamed) or XLSX."""
 
+from datetime import timedelta
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import panel_view
 from core.tabular import csv_response, xlsx_response
 from coupons.forms import DateRangeForm
 from coupons.views.common import today
-from loyalty.permissions import panel_view
+from loyalty.selectors.kpis import business_figures
 from loyalty.selectors.reports import REPORTS, report_rows
 
 DEFAULT_DAYS = 30
@@ -21,6 +24,16 @@ def _range(request):
     return form, *form.range()
 
 
+def presets(day):
+    """(label, from, to) of the ranges an owner asks for most, ending today."""
+    return [
+        (_("Today"), day, day),
+        (_("7 days"), day - timedelta(days=6), day),
+        (_("30 days"), day - timedelta(days=29), day),
+        (_("This month"), day.replace(day=1), day),
+    ]
+
+
 @panel_view()
 def report_index(request):
     form, date_from, date_to = _range(request)
@@ -29,6 +42,10 @@ def report_index(request):
         "panel/reports.html",
         {
             "title": _("Reports"),
+            "presets": presets(today(request.business)),
+            "figures": business_figures(
+                business=request.business, date_from=date_from, date_to=date_to
+            ),
             "reports": REPORTS.values(),
             "range_form": form,
             "date_from": date_from,

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.permissions import panel_view
 from core.tenancy import get_scoped, scoped
 from loyalty import engine
 from loyalty.forms.rules import COUPON_FIELDS, CREDIT_FIELDS, GOODS_FIELDS, RuleForm
 from loyalty.models import Goods, GoodsCategory, Program, Rule
-from loyalty.permissions import panel_view
 from loyalty.rules_summary import rule_conditions
 from loyalty.rules_validation import special_price_warning
 

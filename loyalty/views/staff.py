@@ -4,6 +4,7 @@ Inviting never creates a membership (R16): the person accepts on the link's page
 (loyalty/views/invitations.py)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,10 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import OWNER, OwnerRequiredMixin, panel_view
 from core.tenancy import get_scoped, scoped
+from core.views import PanelListView
 from loyalty.forms.staff import InviteStaffForm, MembershipForm
 from loyalty.models import Invitation, Membership
-from loyalty.permissions import OWNER, OwnerRequiredMixin, panel_view
+from loyalty.services.approvals import set_approval_pin
 from loyalty.services.business import change_role, revoke_membership
 from loyalty.services.invitations import (
     InvitationNotSent,
@@ -22,8 +25,6 @@ from loyalty.services.invitations import (
     resend_invitation,
     revoke_invitation,
 )
-
-from .base import PanelListView
 
 
 class StaffList(OwnerRequiredMixin, PanelListView):
@@ -120,11 +121,15 @@ def staff_edit(request, pk):
     form = MembershipForm(request.POST or None, instance=membership, business=request.business)
     if request.method == "POST" and form.is_valid():
         try:
-            change_role(
-                membership=membership,
-                role=form.cleaned_data["role"],
-                points_of_sale=form.cleaned_data["points_of_sale"],
-            )
+            with transaction.atomic():  # a refused PIN leaves the role as it was
+                change_role(
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    points_of_sale=form.cleaned_data["points_of_sale"],
+                )
+                if form.cleaned_data.get("approval_pin"):
+                    membership.refresh_from_db(fields=["role"])
+                    set_approval_pin(membership=membership, pin=form.cleaned_data["approval_pin"])
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:

@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.permissions import panel_view
 from core.tenancy import get_scoped, scoped
 from loyalty.forms.stamp_cards import StampCardForm
 from loyalty.models import Goods, GoodsCategory, Program, StampCard
-from loyalty.permissions import panel_view
 
 DATALIST_LIMIT = 1000
 

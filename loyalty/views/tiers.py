@@ -6,10 +6,10 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.permissions import panel_view
 from core.tenancy import get_scoped
 from loyalty.forms.tiers import TierForm
 from loyalty.models import Program, Tier, TierPolicy
-from loyalty.permissions import panel_view
 
 
 def _initial(policy) -> dict:

@@ -6,6 +6,9 @@
     Array.prototype.forEach.call((root || document).querySelectorAll(selector), fn);
   }
 
+  // Charts wider than a phone open on their latest days, not their oldest.
+  each("[data-scroll-end]", function (box) { box.scrollLeft = box.scrollWidth; });
+
   // The business switcher submits on change (a button is shown without JavaScript).
   each("select[data-autosubmit]", function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

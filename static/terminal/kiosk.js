@@ -14,7 +14,7 @@
   function deviceKey() { return window.localStorage.getItem(KEY) || ""; }
 
   function screen(name) {
-    ["setup", "start", "otp", "home"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
+    ["setup", "start", "otp", "home", "use"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
     $("done").hidden = name === "setup" || name === "start";
     var focus = { setup: "device-key", start: "identify-value", otp: "otp-code" }[name];
     if (focus) $(focus).focus();
@@ -93,6 +93,8 @@
     ["balances", "tier", "stamps", "wallet", "offers"].forEach(function (id) { $(id).innerHTML = ""; });
     $("certificate-code").value = "";
     $("claim-code").value = "";
+    $("use-code").textContent = "";
+    $("staff-tools").hidden = true;
     screen(deviceKey() ? "start" : "setup");
   }
 
@@ -133,6 +135,7 @@
   function showCustomer(data) {
     session.customer = data.customer;
     session.balances = data.balances;
+    if (data.accounts) session.accounts = data.accounts;
     session.coupons = data.coupons;
     session.offers = data.offers;
     session.stamps = data.stamps;
@@ -219,9 +222,10 @@
       var div = document.createElement("div");
       div.className = "balance";
       var dt = document.createElement("dt");
-      dt.textContent = key === "bonus" ? text.points : key;
+      var label = (session.accounts || {})[key];
+      dt.textContent = label ? label.name : (key === "bonus" ? text.points : key);
       var dd = document.createElement("dd");
-      dd.textContent = figures.active;
+      dd.textContent = figures.active + (label && label.unit ? " " + label.unit : "");
       dd.dataset.testid = "balance-" + key;
       if (figures.pending && figures.pending !== "0.00") {
         var pending = document.createElement("span");
@@ -269,9 +273,56 @@
       until.textContent = parts.join(" · ");
       li.appendChild(label);
       li.appendChild(until);
+      if (coupon.self_service && coupon.usable_here) {
+        var use = document.createElement("button");
+        use.type = "button";
+        use.className = "btn btn--primary btn--big";
+        use.textContent = text.useCoupon;
+        use.dataset.testid = "use-coupon";
+        use.addEventListener("click", function () { askToUse(coupon); });
+        li.appendChild(use);
+      }
       list.appendChild(li);
     });
   }
+
+  /* ---- self-service redemption: confirm, redeem, show the code to the cashier ---- */
+  var using = null;
+  function askToUse(coupon) {
+    error("");
+    notice("");
+    using = coupon;
+    $("use-title").textContent = coupon.title || humanize(coupon.series);
+    $("use-confirm").hidden = false;
+    $("use-done").hidden = true;
+    $("use-code").textContent = "";
+    screen("use");
+  }
+  $("use-cancel").addEventListener("click", function () { using = null; screen("home"); });
+  $("use-back").addEventListener("click", function () { using = null; screen("home"); });
+  $("use-yes").addEventListener("click", function () {
+    if (!using) return;
+    var button = $("use-yes");
+    button.disabled = true;
+    call("POST", config.api.redeem.replace("{code}", encodeURIComponent(using.code))).then(function (data) {
+      $("use-code").textContent = data.coupon.code;
+      $("use-confirm").hidden = true;
+      $("use-done").hidden = false;
+      return refreshWallet();
+    }, function (problem) { screen("home"); handle(problem); }).then(function () { button.disabled = false; });
+  });
+
+  /* ---- the device key is staff's: five quick taps on the name in the bar show it ---- */
+  var taps = [];
+  document.querySelector(".kiosk__brand").addEventListener("click", function () {
+    var now = Date.now();
+    taps = taps.filter(function (t) { return now - t < 4000; }).concat([now]);
+    if (taps.length >= 5) {
+      taps = [];
+      $("staff-tools").hidden = false;
+      setTimeout(function () { $("staff-tools").hidden = true; }, 15000);
+    }
+  });
 
   function renderOffers() {
     var list = $("offers");
@@ -323,6 +374,7 @@
     button.disabled = true;
     call("POST", config.api.buy.replace("{id}", offer.rule_id)).then(function (data) {
       session.balances = data.balances;
+    if (data.accounts) session.accounts = data.accounts;
       renderBalances();
       notice(text.bought);
       return refreshWallet();

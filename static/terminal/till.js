@@ -16,6 +16,7 @@
 
   var state = {
     customer: null, spendable: "0.00", lines: [], manualRules: [], coupons: [], points: "",
+    accounts: {}, giftCards: [], sold: [],
     token: newToken()
   };
 
@@ -48,6 +49,7 @@
   function setCustomer(data) {
     state.customer = data ? data.customer : null;
     state.spendable = data ? data.spendable : "0.00";
+    state.accounts = {};  // another customer's balances: the amounts typed go
     $("customer").innerHTML = data ? data.html : $("customer").dataset.empty;
     $("customer-clear").hidden = !data;
     var points = $("points");
@@ -105,7 +107,7 @@
   });
   $("customer").addEventListener("click", function (event) {
     var button = event.target.closest(".use-coupon");
-    if (button) addCoupon(button.dataset.code);
+    if (button) addCoupon(button.dataset.code, true);
   });
 
   /* Camera scan of a card QR where the browser has BarcodeDetector (tablets' Chrome). */
@@ -128,6 +130,15 @@
         detector.detect(video).then(function (codes) {
           if (codes.length) {
             stopScan();
+            // A coupon's or certificate's QR holds its public link (/c/, /g/): the server
+            // reads the code out of it (core.links); here it only picks the field.
+            var link = /\/(c|g|gc)\/[^/?#]+\/?(?:[?#]|$)/.exec(codes[0].rawValue);
+            if (link && link[1] === "c") { addCoupon(codes[0].rawValue); return; }
+            if (link && link[1] === "g") {
+              $("certificate-code").value = codes[0].rawValue;
+              $("certificate-form").requestSubmit();
+              return;
+            }
             $("identify-value").value = codes[0].rawValue;
             lookup({ card: codes[0].rawValue });
           } else {
@@ -264,9 +275,27 @@
     });
   });
 
-  function addCoupon(code) {
+  // A code joins the check only once the server knows it: a typo is refused at once.
+  var couponNotes = {};
+  function addCoupon(code, known) {
     code = (code || "").trim();
-    if (!code || state.coupons.indexOf(code) >= 0) return;
+    var box = $("coupon-error");
+    show(box, "");
+    if (!code || state.coupons.indexOf(code) >= 0) return Promise.resolve(true);
+    if (known) { pushCoupon(code, ""); return Promise.resolve(true); }
+    show(box, text.checking, "info");
+    var query = "?code=" + encodeURIComponent(code) +
+      (state.customer && state.customer.id ? "&customer_id=" + state.customer.id : "");
+    return request("GET", urls.coupon + query).then(function (data) {
+      show(box, "");
+      if (state.coupons.indexOf(data.code) < 0 && state.coupons.indexOf(code) < 0) {
+        pushCoupon(code, data.note || "");
+      }
+      return true;
+    }, function (e) { show(box, e.message); return false; });
+  }
+  function pushCoupon(code, note) {
+    couponNotes[code] = note;
     state.coupons.push(code);
     renderCoupons();
     changed();
@@ -279,6 +308,7 @@
       li.className = "chip";
       li.innerHTML = "<code></code><button type='button' class='chip__x'>×</button>";
       li.firstChild.textContent = code;
+      if (couponNotes[code]) li.title = couponNotes[code];
       li.lastChild.dataset.index = index;
       li.lastChild.setAttribute("aria-label", text.remove + " " + code);
       list.appendChild(li);
@@ -293,9 +323,85 @@
   });
   $("coupon-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    addCoupon($("coupon-code").value);
-    $("coupon-code").value = "";
+    var input = $("coupon-code");
+    addCoupon(input.value).then(function (added) { if (added) input.value = ""; });
   });
+
+  /* ---- payments from balances, gift cards (payments.md) ---- */
+  $("customer").addEventListener("input", function (event) {
+    var input = event.target.closest(".pay-account");
+    if (!input) return;
+    var value = input.value;
+    if (value && parseFloat(value) > parseFloat(input.dataset.max)) {
+      value = input.dataset.max;
+      input.value = value;
+    }
+    state.accounts[input.dataset.account] = { value: value, units: !!input.dataset.units };
+    changed();
+  });
+  function renderChips(listId, items, label) {
+    var list = $(listId);
+    if (!list) return;
+    list.innerHTML = "";
+    items.forEach(function (item, index) {
+      var li = document.createElement("li");
+      li.className = "chip";
+      li.innerHTML = "<code></code><button type='button' class='chip__x'>×</button>";
+      li.firstChild.textContent = label(item);
+      li.lastChild.dataset.index = index;
+      li.lastChild.setAttribute("aria-label", text.remove + " " + label(item));
+      list.appendChild(li);
+    });
+  }
+  function giftLabel(item) { return item.gift_card + " −" + item.amount; }
+  function soldLabel(item) { return text.sell + " " + item.series + " " + item.amount + (item.code ? " " + item.code : ""); }
+  [["gift-cards", "giftCards", giftLabel], ["sold", "sold", soldLabel]].forEach(function (spec) {
+    var list = $(spec[0]);
+    if (!list) return;
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest(".chip__x");
+      if (!button) return;
+      state[spec[1]].splice(Number(button.dataset.index), 1);
+      renderChips(spec[0], state[spec[1]], spec[2]);
+      changed();
+    });
+  });
+  $("gift-card-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = $("gift-card-code").value.trim(), amount = $("gift-card-amount").value.trim();
+    if (!code || !amount) return;
+    state.giftCards.push({ gift_card: code, amount: amount.replace(",", ".") });
+    $("gift-card-code").value = "";
+    $("gift-card-amount").value = "";
+    renderChips("gift-cards", state.giftCards, giftLabel);
+    changed();
+  });
+  if ($("sell-form")) {
+    $("sell-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var amount = $("sell-amount").value.trim();
+      if (!amount) return;
+      state.sold.push({
+        series: $("sell-series").value, amount: amount.replace(",", "."),
+        code: $("sell-code").value.trim()
+      });
+      $("sell-amount").value = "";
+      $("sell-code").value = "";
+      renderChips("sold", state.sold, soldLabel);
+      changed();
+    });
+  }
+  function payments() {
+    var list = [];
+    Object.keys(state.accounts).forEach(function (key) {
+      var entry = state.accounts[key];
+      if (!entry.value || !(parseFloat(entry.value) > 0)) return;
+      var payment = { account: key };
+      payment[entry.units ? "units" : "amount"] = entry.value;
+      list.push(payment);
+    });
+    return list.concat(state.giftCards);
+  }
 
   $("certificate-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -328,6 +434,8 @@
       manual_rules: state.manualRules,
       coupons: state.coupons,
       pay_with_points: state.points || "0",
+      payments: payments(),
+      gift_cards_sold: state.sold,
       token: state.token
     };
   }

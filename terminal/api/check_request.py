@@ -48,8 +48,8 @@ def parse_check(data) -> CheckInput:
 
 
 def _read(data) -> CheckInput:
-    if type(data) is not dict:
-        raise _Fallback
+    if type(data) is not dict or "payments" in data or "gift_cards_sold" in data:
+        raise _Fallback  # payments.md's fields are read by the serializer alone
     positions = data.get("positions")
     if type(positions) is not list or not 0 < len(positions) <= MAX_POSITIONS:
         raise _Fallback

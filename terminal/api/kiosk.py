@@ -27,6 +27,7 @@ from core.net import client_address
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger, otp
+from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers import stamps as customer_stamps
 from customers import tiers as customer_tiers
@@ -159,13 +160,29 @@ def _localized(texts: dict) -> str:
     return texts.get(get_language() or "en") or texts.get("en") or next(iter(texts.values()), "")
 
 
+def with_self_service(coupons: list[dict], point_of_sale) -> list[dict]:
+    """Marks the coupons whose series allows self-service redemption at the kiosk (the
+    kiosk shows them a "use this coupon" button)."""
+    keys = {c["series"] for c in coupons}
+    allowed = set(
+        CouponSeries.objects.filter(
+            program_id=point_of_sale.program_id, key__in=keys, self_service=True
+        ).values_list("key", flat=True)
+    )
+    return [{**c, "self_service": c["series"] in allowed} for c in coupons]
+
+
 def identified_answer(customer, *, point_of_sale, at) -> dict:
     """What the kiosk shows of an identified customer, once no code is pending."""
     answer = customer_answer(customer, point_of_sale=point_of_sale, at=at)
     return {
         "customer": answer,
         "balances": answer["balances"],
-        "coupons": answer["coupons"],
+        # each balance's name and unit (payments.md: the kiosk shows every balance)
+        "accounts": customer_selectors.account_labels(
+            program=point_of_sale.program, currency=point_of_sale.business.currency
+        ),
+        "coupons": with_self_service(answer["coupons"], point_of_sale),
         "offers": offers_for(point_of_sale=point_of_sale, customer=customer, at=at),
         # promotions.md: the program's stamp cards, "4 of 6"
         "stamps": customer_stamps.customer_cards(customer=customer, program=point_of_sale.program),
@@ -313,14 +330,11 @@ class WalletView(KioskView):
         now = timezone.now()
         pos = self.point_of_sale
         coupons = coupon_services.wallet(customer=session.customer, point_of_sale=pos, at=now)
-        return Response(
-            [
-                coupon_services.coupon_answer(
-                    c, customer=session.customer, point_of_sale=pos, at=now
-                )
-                for c in coupons
-            ]
-        )
+        answers = [
+            coupon_services.coupon_answer(c, customer=session.customer, point_of_sale=pos, at=now)
+            for c in coupons
+        ]
+        return Response(with_self_service(answers, pos))
 
 
 class KioskActivateView(KioskView):

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from loyalty.checks import CheckInput, PositionInput
-from loyalty.checks.inputs import MAX_COUPONS, MAX_MANUAL_RULES, MAX_POSITIONS
+from loyalty.checks.inputs import (
+    MAX_COUPONS,
+    MAX_GIFT_CARDS_SOLD,
+    MAX_MANUAL_RULES,
+    MAX_PAYMENTS,
+    MAX_POSITIONS,
+    GiftCardSaleInput,
+    PaymentInput,
+)
 
 
 class CustomerRefSerializer(serializers.Serializer):
@@ -29,6 +37,35 @@ class PositionSerializer(serializers.Serializer):
     )
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+
+
+class PaymentSerializer(serializers.Serializer):
+    """One entry of `payments` (payments.md): `account` with `amount` or `units`, or
+    `gift_card` with `amount`."""
+
+    account = serializers.CharField(required=False, max_length=80)
+    gift_card = serializers.CharField(required=False, max_length=80)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    units = serializers.DecimalField(
+        max_digits=12, decimal_places=3, min_value=Decimal("0.001"), required=False
+    )
+
+    def validate(self, attrs):
+        if bool(attrs.get("account")) == bool(attrs.get("gift_card")):
+            raise serializers.ValidationError(_("Give either an account or a gift card."))
+        if attrs.get("amount") is None and attrs.get("units") is None:
+            raise serializers.ValidationError({"amount": _("Give an amount or units.")})
+        if attrs.get("amount") is not None and attrs.get("units") is not None:
+            raise serializers.ValidationError({"units": _("Give an amount or units, not both.")})
+        return attrs
+
+
+class GiftCardSoldSerializer(serializers.Serializer):
+    series = serializers.CharField(max_length=80)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    code = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
 class CheckRequestSerializer(serializers.Serializer):
@@ -60,6 +97,10 @@ class CheckRequestSerializer(serializers.Serializer):
         max_length=100, required=False, allow_blank=True, allow_null=True, default=""
     )
     time = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    payments = PaymentSerializer(many=True, required=False, max_length=MAX_PAYMENTS)
+    gift_cards_sold = GiftCardSoldSerializer(
+        many=True, required=False, max_length=MAX_GIFT_CARDS_SOLD
+    )
 
     def to_check(self, positions: tuple[PositionInput, ...] | None = None) -> CheckInput:
         """The CheckInput of the valid body; `positions` when the goods came otherwise."""
@@ -83,6 +124,19 @@ class CheckRequestSerializer(serializers.Serializer):
             pay_with_points=data.get("pay_with_points") or Decimal("0.00"),
             external_id=data.get("external_id") or "",
             time=data.get("time"),
+            payments=tuple(
+                PaymentInput(
+                    account=p.get("account") or None,
+                    gift_card=p.get("gift_card") or None,
+                    amount=p.get("amount"),
+                    units=p.get("units"),
+                )
+                for p in data.get("payments") or ()
+            ),
+            gift_cards_sold=tuple(
+                GiftCardSaleInput(series=g["series"], amount=g["amount"], code=g.get("code") or "")
+                for g in data.get("gift_cards_sold") or ()
+            ),
         )
 
 
@@ -132,6 +186,8 @@ class CouponAnswerSerializer(serializers.Serializer):
     valid_to = serializers.CharField(allow_null=True)
     usable_here = serializers.BooleanField()
     reason = serializers.CharField(allow_null=True)
+    # kiosk answers only: the series lets the customer use it alone at the kiosk
+    self_service = serializers.BooleanField(required=False)
 
 
 class CustomerAnswerSerializer(serializers.Serializer):
@@ -143,12 +199,48 @@ class CustomerAnswerSerializer(serializers.Serializer):
     coupons = CouponAnswerSerializer(many=True)
 
 
+class PaidByUnitsSerializer(serializers.Serializer):
+    account = serializers.CharField()
+    units = serializers.CharField()
+    amount = serializers.CharField()
+
+
 class PositionResultSerializer(serializers.Serializer):
     code = serializers.CharField()
     quantity = serializers.CharField()
     amount = serializers.CharField()
     discount = serializers.CharField()
     amount_to_pay = serializers.CharField()
+    paid_by_units = PaidByUnitsSerializer(required=False)
+
+
+class PaymentResultSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=["points", "account", "gift_card"])
+    account = serializers.CharField(required=False)
+    gift_card = serializers.CharField(required=False)
+    amount = serializers.CharField()
+    units = serializers.CharField(required=False)
+    balance_after = serializers.CharField()
+
+
+class GiftCardSoldResultSerializer(serializers.Serializer):
+    series = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+    amount = serializers.CharField()
+    balance = serializers.CharField(allow_null=True)
+    valid_to = serializers.CharField(allow_null=True)
+
+
+class GiftCardAnswerSerializer(serializers.Serializer):
+    """GET gift-cards/{code} and the public page's data (payments.md "Balance")."""
+
+    code = serializers.CharField()
+    series = serializers.CharField()
+    state = serializers.CharField()
+    balance = serializers.CharField()
+    valid_to = serializers.CharField(allow_null=True)
+    usable = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
 
 
 class AppliedRuleSerializer(serializers.Serializer):
@@ -212,6 +304,8 @@ class CheckResultSerializer(serializers.Serializer):
     not_applied = NotAppliedSerializer(many=True)
     sale = SaleRefSerializer(allow_null=True)
     stamps = StampResultSerializer(many=True, required=False)
+    payments = PaymentResultSerializer(many=True)
+    gift_cards_sold = GiftCardSoldResultSerializer(many=True)
 
 
 class ErrorDetailSerializer(serializers.Serializer):

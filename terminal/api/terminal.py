@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.models import Customer, Enrolment
 from customers.phones import mask_phone
+from giftcards import selectors as giftcard_selectors
 from loyalty.checks import cancel_sale, confirm_check, evaluate_check
 from loyalty.checks.context import resolve_customer
 from loyalty.checks.results import money
@@ -232,7 +234,7 @@ class EvaluateView(TerminalView):
     )
     def post(self, request):
         data = parse_check(request.data)
-        with presented_codes(request, codes=data.coupons):
+        with presented_codes(request, codes=data.coupons + data.gift_card_codes):
             body = evaluate_check(point_of_sale=self.point_of_sale, data=data)
         count_unknown_codes(request, body)
         return Response(body)
@@ -262,7 +264,7 @@ class ConfirmView(TerminalView):
                 field="Idempotency-Key",
             )
         data = parse_check(request.data)
-        with presented_codes(request, codes=data.coupons):
+        with presented_codes(request, codes=data.coupons + data.gift_card_codes):
             answer = confirm_check(
                 point_of_sale=self.point_of_sale,
                 data=data,
@@ -343,6 +345,23 @@ class CouponView(TerminalView):
         return Response(
             coupon_services.coupon_answer(coupon, customer=customer, point_of_sale=pos, at=now)
         )
+
+
+class GiftCardView(TerminalView):
+    throttle_classes = CODE_THROTTLES
+
+    @extend_schema(
+        summary="A gift card's balance, validity and state (payments.md)",
+        responses={200: s.GiftCardAnswerSerializer, **ERRORS},
+    )
+    def get(self, request, code):
+        pos = self.point_of_sale
+        card = giftcard_selectors.visible_card(
+            business_id=pos.business_id, program_id=pos.program_id, code=code
+        )
+        if card is None:
+            raise NotFound(_("No such gift card."), code="gift_card_not_found", field="code")
+        return Response(giftcard_selectors.card_answer(card, program_id=pos.program_id))
 
 
 def presenter(point_of_sale, query: dict, at):

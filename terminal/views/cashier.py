@@ -16,15 +16,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.links import COUPON, public_link
+from core.qr import qr_svg
 from core.tenancy import get_scoped, scoped
+from core.throttle import Throttled
 from coupons.models import CouponSeries
-from coupons.qr import qr_svg
 from coupons.selectors import series_title
 from customers import tiers as customer_tiers
+from giftcards.models import GiftCardSeries
 from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
-from loyalty.models import Sale
+from loyalty.models import Goods, Sale
+from loyalty.selectors.names import program_names
+from loyalty.selectors.receipts import balances_after
+from loyalty.services.approvals import approver, needs_approval
 
+from ..code_budget import count_lookup
+from ..forms import CancelSaleForm
 from .access import (
     CASHIER_ROLES,
     POS_SESSION_KEY,
@@ -101,6 +109,8 @@ def check(request):
         "terminal/check.html",
         {
             "manual_rules": manual_rules(pos),
+            # payments.md: the gift cards the till can sell
+            "gift_card_series": GiftCardSeries.objects.filter(program_id=pos.program_id),
             "currency": request.business.currency,
             "texts": {
                 "remove": _("Remove"),
@@ -109,6 +119,9 @@ def check(request):
                 "limit": _("at most %(amount)s"),
                 "needCustomer": _("Identify the customer first."),
                 "confirming": _("Confirming…"),
+                "giftCard": _("Gift card"),
+                "sell": _("Sell"),
+                "checking": _("Checking the code…"),
             },
             "urls": {
                 "goods": reverse("cashier:api_goods"),
@@ -117,6 +130,7 @@ def check(request):
                 "evaluate": reverse("cashier:api_evaluate"),
                 "certificate": reverse("cashier:api_certificate"),
                 "confirm": reverse("cashier:api_confirm"),
+                "coupon": reverse("cashier:api_coupon"),
             },
         },
     )
@@ -164,7 +178,7 @@ def _sale(request, sale_id) -> Sale:
     return sale
 
 
-def _issued_coupons(sale, language):
+def _issued_coupons(request, sale, language):
     issued = (sale.result or {}).get("coupons_issued") or []
     keys = {c.get("series") for c in issued}
     series = {
@@ -180,7 +194,9 @@ def _issued_coupons(sale, language):
                 "code": code,
                 "valid_to": item.get("valid_to"),
                 # Free codes of an anonymous check are printed with their QR.
-                "qr": inline_qr(code) if code and sale.customer_id is None else "",
+                "qr": inline_qr(public_link(COUPON, code, request))
+                if code and sale.customer_id is None
+                else "",
             }
         )
     return rows
@@ -189,14 +205,25 @@ def _issued_coupons(sale, language):
 @till_view
 def receipt(request, sale_id):
     sale = _sale(request, sale_id)
+    positions = list(sale.positions.all())
+    # A POS may send codes without titles: the receipt names the goods from the catalogue.
+    untitled = {p.code for p in positions if not p.title}
+    if untitled:
+        titles = dict(
+            scoped(Goods, request.business).filter(code__in=untitled).values_list("code", "title")
+        )
+        for p in positions:
+            p.title = p.title or titles.get(p.code, "")
     return render(
         request,
         "terminal/receipt.html",
         {
             "sale": sale,
-            "positions": sale.positions.all(),
+            "positions": positions,
+            "names": program_names(sale.program),
+            "balances_after": balances_after(sale),
             "result": sale.result or {},
-            "issued": _issued_coupons(sale, request.LANGUAGE_CODE),
+            "issued": _issued_coupons(request, sale, request.LANGUAGE_CODE),
             "currency": request.business.currency,
             "tier": customer_tiers.customer_progress(customer=sale.customer, program=sale.program),
         },
@@ -207,21 +234,47 @@ def receipt(request, sale_id):
 @till_view
 def cancel(request, sale_id):
     sale = _sale(request, sale_id)
-    if request.method == "POST":
-        if sale.status == Sale.CANCELLED:
-            messages.info(request, _("This sale was cancelled already; nothing changed."))
-        else:
+    needs_pin = needs_approval(business=request.business, membership=request.membership)
+    data = request.POST if request.method == "POST" else None  # an empty POST is refused
+    form = CancelSaleForm(data, needs_pin=needs_pin)
+    if request.method == "POST" and sale.status == Sale.CANCELLED:
+        messages.info(request, _("This sale was cancelled already; nothing changed."))
+        return HttpResponseRedirect(reverse("cashier:receipt", args=[sale.pk]))
+    if request.method == "POST" and form.is_valid():
+        approved_by = None
+        if needs_pin:
             try:
-                cancel_sale(sale=sale, staff=request.user)
+                count_lookup(request)  # PIN guesses share the code throttle (R13)
+            except Throttled as exc:
+                form.add_error(None, _("Too many tries. Try again in %(minutes)s min.") % {
+                    "minutes": exc.minutes
+                })  # fmt: skip
+            else:
+                approved_by = approver(business=request.business, pin=form.cleaned_data["pin"])
+                if approved_by is None:
+                    form.add_error("pin", _("This PIN is not a manager's PIN here."))
+        if not form.errors:
+            try:
+                cancel_sale(
+                    sale=sale,
+                    staff=request.user,
+                    reason=form.cleaned_data["reason"],
+                    approved_by=approved_by,
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("The sale has been cancelled."))
-        return HttpResponseRedirect(reverse("cashier:receipt", args=[sale.pk]))
+            return HttpResponseRedirect(reverse("cashier:receipt", args=[sale.pk]))
     return render(
         request,
         "terminal/cancel.html",
-        {"sale": sale, "result": sale.result or {}, "currency": request.business.currency},
+        {
+            "sale": sale,
+            "form": form,
+            "result": sale.result or {},
+            "currency": request.business.currency,
+        },
     )
 
 

@@ -1,5 +1,7 @@
 """JSON endpoints behind the cashier's check page (same services as the terminal API)."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.http import JsonResponse
 from django.template.loader import render_to_string
@@ -14,9 +16,10 @@ from core.tenancy import get_scoped
 from coupons import services as coupon_services
 from coupons.selectors import series_title
 from customers import services as customer_services
-from customers.models import Customer
+from customers.models import AccountType, Customer
 from loyalty.checks import confirm_check, evaluate_check
 from loyalty.models import CashierConfirmToken
+from loyalty.selectors.names import program_names
 from terminal.api.terminal import activation_answer, customer_answer
 
 from ..code_budget import count_lookup, count_unknown_codes, presented_codes
@@ -37,6 +40,11 @@ def goods(request):
     )
 
 
+def _category_name(customer, program) -> str:
+    enrolment = customer.enrolments.filter(program=program).select_related("category").first()
+    return enrolment.category.name if enrolment and enrolment.category else ""
+
+
 def customer_payload(request, customer) -> dict:
     """The terminal API's customer answer, plus the panel fragment the page shows."""
     pos = request.pos
@@ -48,16 +56,52 @@ def customer_payload(request, customer) -> dict:
         {"coupon": c, "title": series_title(c.series, language), "answer": a}
         for c, a in zip(wallet, answer["coupons"], strict=False)
     ]
+    balances = answer["balances"]
     html = render_to_string(
         "terminal/_customer.html",
-        {"customer": customer, "answer": answer, "coupons": coupons},
+        {
+            "customer": customer,
+            "answer": answer,
+            "coupons": coupons,
+            "names": program_names(pos.program),
+            "category": _category_name(customer, pos.program),
+            "spendable_accounts": spendable_accounts(pos.program, balances),
+        },
         request=request,
+    )
+    points = sum(
+        (Decimal(balances.get(key, {}).get("active", "0")) for key in ("bonus", "special")),
+        Decimal("0.00"),
     )
     return {
         "customer": answer,
-        "spendable": answer["balances"].get("bonus", {}).get("active", "0.00"),
+        # bonus and special points pay together (payments.md)
+        "spendable": f"{max(points, Decimal('0.00')):.2f}",
         "html": html,
     }
+
+
+def spendable_accounts(program, balances) -> list[dict]:
+    """The customer's money and units accounts holding something, with what pays: the
+    check page offers each (payments.md "Prepaid units and money, end to end")."""
+    kinds = (AccountType.Kind.MONEY, AccountType.Kind.GOODS)
+    accounts = []
+    for account_type in AccountType.objects.filter(program=program, kind__in=kinds).order_by(
+        "name"
+    ):
+        active = Decimal(balances.get(account_type.key, {}).get("active", "0"))
+        if active > 0:
+            accounts.append(
+                {
+                    "key": account_type.key,
+                    "name": account_type.name,
+                    "units": account_type.kind == AccountType.Kind.GOODS,
+                    "active": f"{active.normalize():f}"
+                    if account_type.kind == AccountType.Kind.GOODS
+                    else f"{active:.2f}",
+                }
+            )
+    return accounts
 
 
 @require_GET
@@ -107,7 +151,12 @@ def _result_html(request, result, lines):
     ]
     return render_to_string(
         "terminal/_result.html",
-        {"result": result, "rows": rows, "currency": request.business.currency},
+        {
+            "result": result,
+            "rows": rows,
+            "currency": request.business.currency,
+            "names": program_names(request.pos.program),
+        },
         request=request,
     )
 
@@ -116,7 +165,7 @@ def _result_html(request, result, lines):
 @till_json
 def evaluate(request):
     check, lines = check_input(business=request.business, data=read_json(request))
-    with presented_codes(request, codes=check.coupons):
+    with presented_codes(request, codes=check.coupons + check.gift_card_codes):
         result = evaluate_check(point_of_sale=request.pos, data=check)
     count_unknown_codes(request, result)
     return JsonResponse({"result": result, "html": _result_html(request, result, lines)})
@@ -154,7 +203,10 @@ def confirm(request):
     data = read_json(request)
     check, _lines = check_input(business=request.business, data=data)
     token = str(data.get("token") or "")[:64]
-    with presented_codes(request, codes=check.coupons), transaction.atomic():
+    with (
+        presented_codes(request, codes=check.coupons + check.gift_card_codes),
+        transaction.atomic(),
+    ):
         guard = None
         if token:
             # A concurrent request with this token waits here on the unique index until the

@@ -140,4 +140,6 @@ def _shared_fields(data: dict) -> dict:
         "manual_rules": data.get("manual_rules") or [],
         "coupons": coupons,
         "pay_with_points": points.replace(",", ".") if isinstance(points, str) else points,
+        # payments.md: as the API names them
+        **{name: data[name] for name in ("payments", "gift_cards_sold") if data.get(name)},
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core import jsonparse
 from core.errors import DomainError, ValidationFailed
 from core.throttle import Throttled
+from loyalty.checks.messages import shown_message
 
 
 def error_response(code, message, *, status, field=None, extra=None):
@@ -41,8 +42,10 @@ def json_endpoint(view):
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
+            # The cashier reads the message: in their language, whatever layer wrote it.
+            message = shown_message(exc.code, exc.message)
             return error_response(
-                exc.code, exc.message, status=exc.status, field=exc.field, extra=exc.extra
+                exc.code, message, status=exc.status, field=exc.field, extra=exc.extra
             )
         except Throttled as exc:
             response = error_response(

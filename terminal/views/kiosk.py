@@ -41,6 +41,7 @@ def kiosk_texts() -> dict:
         "codeSentTo": _("We sent a one-time code to %(phone)s."),
         "throttled": _("Too many attempts. Please try again in a few minutes."),
         "verified": _("Thank you, your phone is confirmed."),
+        "useCoupon": _("Use this coupon"),
     }
 
 
@@ -59,6 +60,7 @@ def page(request):
                     "wallet": reverse("terminal_api:kiosk-wallet"),
                     "activate": reverse("terminal_api:kiosk-activate"),
                     "claim": api + "coupons/{code}/claim",
+                    "redeem": api + "coupons/{code}/redeem",
                     "buy": api + "offers/{id}/buy",
                 },
                 "idleSeconds": getattr(

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates.models import CertificateCode, GiftCertificate
 from certificates.services import activate_certificate, find_certificate
+from core import pkpass
 from core.errors import DomainError
+from core.links import COUPON, public_link
 from core.tenancy import scoped
 from coupons.codes import normalize_code
-from coupons.models import Coupon, CouponSeries
+from coupons.models import Coupon, CouponSeries, Gift
 from coupons.selectors import localized, series_title
 from coupons.services import claim_coupon, claim_promotion, count_channel_visit, find_coupon
 from coupons.validity import window_state
@@ -31,8 +33,12 @@ from customers import stamps as customer_stamps
 from customers import tiers as customer_tiers
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
+from loyalty.selectors.names import business_account_names
 
+from . import wallet_bots
 from .cashier import inline_qr
+from .gifts import gift_link
+from .join import joinable_programs, remember_proven
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
 from .public_auth import sign_out as end_customer_session
 from .throttle import Throttled, count_lookup
@@ -188,7 +194,7 @@ def coupon(request, code):
             "state_label": Coupon.State(state).label,
             "mine": customer is not None and found.customer_id == customer.pk,
             "customer": customer,
-            "qr": inline_qr(found.code),
+            "qr": inline_qr(public_link(COUPON, found.code, request)),
             **_series_texts(series, request.LANGUAGE_CODE),
             **_validity(found.valid_from, found.valid_to, business),
             **context,
@@ -283,8 +289,12 @@ def certificate(request, code):
 @require_http_methods(["GET", "POST"])
 @public_page
 def series(request, token):
-    found = CouponSeries.objects.select_related("business", "program").filter(token=token).first()
-    if found is None:
+    found = (
+        CouponSeries.objects.select_related("business", "program")
+        .filter(token=token, public_claim=True)
+        .first()
+    )
+    if found is None:  # a series not claimable by link answers as an unknown token
         return not_found_page(request)
     business = found.business
     channel = (request.POST.get("channel") or request.GET.get("channel") or "").strip()[:60]
@@ -298,7 +308,7 @@ def series(request, token):
         )
         if acting is not None:
             customer = acting
-            context = _claim_from_series(found, acting, channel, request.LANGUAGE_CODE)
+            context = _claim_from_series(request, found, acting, channel)
     if not found.is_archived and "code_form" not in context and "phone_form" not in context:
         context.update(phone_forms(request, business=business, purpose="claim"))
     return render(
@@ -316,7 +326,7 @@ def series(request, token):
     )
 
 
-def _claim_from_series(series, customer, channel, language) -> dict:
+def _claim_from_series(request, series, customer, channel) -> dict:
     # One unused coupon of a promotion per customer, kept by claim_promotion's row lock.
     try:
         issued = claim_promotion(
@@ -327,10 +337,10 @@ def _claim_from_series(series, customer, channel, language) -> dict:
     return {
         "success": _("The coupon is in your wallet now."),
         "issued": {
-            "title": series_title(series, language),
+            "title": series_title(series, request.LANGUAGE_CODE),
             "code": issued.code,
             "valid_to": issued.valid_to,
-            "qr": inline_qr(issued.code),
+            "qr": inline_qr(public_link(COUPON, issued.code, request)),
         },
     }
 
@@ -352,8 +362,14 @@ def wallet(request, business):
         if proof.phone:
             customer = customer_services.find_customer(business=business, phone=proof.phone)
             if customer is None:
+                # The phone is proven: the join page takes it without another code.
+                remember_proven(request, business=business, phone=proof.phone)
+                programs = list(joinable_programs(business))
                 context = {
-                    "error": _("We do not know this phone yet: ask at the till to register."),
+                    "error": _("We do not know this phone yet: ask at the till to register.")
+                    if not programs
+                    else "",
+                    "join_programs": programs,
                     **phone_forms(request, business=business, purpose="wallet"),
                 }
             else:
@@ -392,17 +408,30 @@ def _wallet_context(request, business, customer) -> dict:
         .order_by("-created_at", "-pk")[:HISTORY_LIMIT]
     )
     tz = ZoneInfo(business.timezone)
+    coupons = list(coupons)
+    offered = {
+        g.coupon_id: g
+        for g in scoped(Gift, business).filter(
+            coupon__in=coupons,
+            claimed_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=now,
+        )
+    }
     return {
         "business": business,
         "customer": customer,
         "card_qr": inline_qr(customer.card_code),
+        "pkpass": pkpass.configured(),
         "coupons": [
             {
                 "coupon": c,
                 "title": series_title(c.series, language),
-                "qr": inline_qr(c.code),
+                "qr": inline_qr(public_link(COUPON, c.code, request)),
                 "valid_to": c.valid_to.astimezone(tz) if c.valid_to else None,
                 "upcoming": c.valid_from is not None and c.valid_from > now,
+                "gift": offered.get(c.pk),
+                "gift_link": gift_link(request, offered[c.pk].token) if c.pk in offered else "",
             }
             for c in coupons
         ],
@@ -415,11 +444,16 @@ def _wallet_context(request, business, customer) -> dict:
                 ),
                 "stamps": customer_stamps.customer_cards(customer=customer, program=e.program),
                 "tier": customer_tiers.customer_progress(customer=customer, program=e.program),
+                "labels": customer_selectors.account_labels(
+                    program=e.program, currency=business.currency
+                ),
             }
             for e in enrolments
         ],
         "history": history,
+        "names": business_account_names(business),
         "tz": tz,
+        "bots": wallet_bots.choices(customer),
     }
 
 

@@ -62,6 +62,7 @@ def test_cashier_rings_up_confirms_and_cancels(live_server, tablet, shoot):
     page.click("[data-testid=sales] .btn--danger")
     page.wait_for_url("**/cancel/")
     shoot(page, "cashier-05-cancel-confirm")
+    page.fill("#id_reason", "The customer changed their mind")
     page.click("button:has-text('Yes, cancel the sale')")
     page.wait_for_selector("[data-testid=cancelled]")
     shoot(page, "cashier-06-cancelled")

@@ -43,7 +43,7 @@ def test_to_a_wallet_with_the_window_and_one_notification(series, customer):
         assert coupon.valid_from == T0 and coupon.valid_to == at(days=30, hours=-1)
     [message] = Notification.objects.filter(customer=customer)
     assert message.kind == "coupon_issued"
-    assert "2 new coupons" in message.body
+    assert "2 × " in message.body and "/w/" in message.body  # the wallet holds them
 
 
 def test_notification_in_the_customers_language(series, make_customer):

@@ -43,7 +43,7 @@ def test_expiry_reminders_are_sent_once(program, customer, friend):
     assert send_expiry_reminders(now=when) == 1
     assert send_expiry_reminders(now=when + timedelta(hours=1)) == 0
     [message] = Notification.objects.all()
-    assert message.customer == customer and message.kind == "coupon_expiry_reminder"
+    assert message.customer == customer and message.kind == "coupon_expiring"
     assert coupon.code in message.body
     assert message.dedupe_key == f"coupon-expiry:{coupon.pk}"
     assert send_expiry_reminders(now=coupon.valid_to + timedelta(hours=1)) == 0

@@ -110,12 +110,16 @@ def test_notify_customer_picks_the_channel(business):
     by_mail = CustomerFactory(business=business, email="a@example.com", channel="email")
     silent = CustomerFactory(business=business, channel=Customer.Channel.NONE)
     no_email = CustomerFactory(business=business, email="", channel="email")
+    nothing = CustomerFactory(business=business, email="", phone="", channel="email")
     sms = notify_customer(customer=by_sms, kind="coupon_issued", body="A coupon")
     assert (sms.channel, sms.recipient, sms.customer) == ("sms", "+380501110000", by_sms)
     email = notify_customer(customer=by_mail, kind="coupon_issued", body="A coupon", subject="S")
     assert (email.channel, email.recipient, email.subject) == ("email", "a@example.com", "S")
     assert notify_customer(customer=silent, kind="coupon_issued", body="x") is None
-    assert notify_customer(customer=no_email, kind="coupon_issued", body="x") is None
+    # without the preferred channel's address, the others they have (journey.md, Hear)
+    fallback = notify_customer(customer=no_email, kind="coupon_issued", body="x")
+    assert (fallback.channel, fallback.recipient) == ("sms", no_email.phone)
+    assert notify_customer(customer=nothing, kind="coupon_issued", body="x") is None
 
 
 def test_send_pending_sends_in_order(business, console_outbox):
@@ -138,7 +142,7 @@ def test_failures_are_retried_then_failed_with_the_reason(business, settings):
     assert send_pending() == 0
     notification.refresh_from_db()
     assert (notification.state, notification.attempts) == ("failed", MAX_ATTEMPTS)
-    assert notification.last_error == "ConnectionError: gateway down"
+    assert notification.last_error == "sms: ConnectionError: gateway down"  # names the channel
     assert send_pending() == 0  # a failed message is kept, not retried forever
     assert Notification.objects.filter(state="failed").count() == 1
 

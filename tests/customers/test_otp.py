@@ -28,7 +28,7 @@ def test_send_code_stores_a_hash_and_queues_an_sms(business, customer):
     )
     assert notification.customer == customer
     code = sent_code()
-    assert notification.body == f"Your code: {code}"
+    assert notification.body == f"{business.name}: your code is {code}. It is valid for 5 minutes."
     assert code not in record.code_hash and len(record.code_hash) == 64
     assert record.phone == "+380501234567"
     lifetime = record.expires_at - timezone.now()

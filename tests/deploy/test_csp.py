@@ -95,8 +95,8 @@ def test_templates_hold_no_inline_script_handler_or_style():
 
 def test_the_python_that_writes_html_and_svg_writes_no_inline_style():
     """Charts and QR codes are written by code, not templates."""
-    from coupons.charts import Line, bar_chart, line_chart
-    from coupons.qr import qr_svg
+    from core.charts import Line, bar_chart, line_chart
+    from core.qr import qr_svg
 
     days = [{"date": f"2026-01-{d:02d}", "sales": d} for d in range(1, 15)]
     sales = Line("sales", "Sales", "#0f766e")

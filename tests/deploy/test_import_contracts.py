@@ -10,7 +10,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "loyalty", "customers", "coupons", "certificates", "terminal", "config")
+PACKAGES = (
+    "core",
+    "loyalty",
+    "customers",
+    "coupons",
+    "certificates",
+    "giftcards",
+    "terminal",
+    "config",
+)
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -11,9 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.models import CertificateCode, CertificateSeries, GiftCertificate
-from certificates.services import activate_certificate, generate_certificate_codes
-from coupons.qr import qr_svg
+from certificates.models import (
+    CertificateCode,
+    CertificateCodeJob,
+    CertificateSeries,
+    GiftCertificate,
+)
+from certificates.services import (
+    activate_certificate,
+    generate_certificate_codes,
+    start_code_batch,
+)
+from core.qr import qr_svg
 from coupons.services import redeem_coupon
 from tests.factories import (
     CertificateSeriesFactory,
@@ -275,17 +284,49 @@ def test_detail_statistics_and_activations(owner_client, certificate, make_custo
 # -- codes ------------------------------------------------------------------------------------
 
 
-def test_generate_a_batch(owner_client, certificate):
-    response = owner_client.post(
+def test_generate_a_batch(owner_client, certificate, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
         _url("certificate_codes", certificate.pk),
-        {"action": "generate", "generate-count": "12", "generate-prefix": "GP",
-         "generate-length": "10", "generate-group": "5"},
-    )  # fmt: skip
+            {"action": "generate", "generate-count": "12", "generate-prefix": "GP",
+             "generate-length": "10", "generate-group": "5"},
+        )  # fmt: skip
     assert response.status_code == 302
     codes = list(CertificateCode.objects.filter(certificate=certificate))
     assert len(codes) == 12 and all(c.code.startswith("GP-") for c in codes)
     page = owner_client.get(_url("certificate_codes", certificate.pk))
     assert page.context["page_obj"].paginator.count == 12
+    # The batch ran as a job (django-q2, synchronous in the tests): the page shows it done.
+    [job] = page.context["jobs"]
+    assert (job.state, job.done, job.total, job.accepted) == ("done", 12, 12, 12)
+    assert 'data-percent="100"' in page.content.decode()
+    progress = owner_client.get(_url("certificate_code_job_progress", job.pk)).json()
+    assert progress | {"id": job.pk} == progress
+    assert (progress["state"], progress["done"], progress["percent"]) == ("done", 12, 100)
+
+
+def test_a_batch_is_made_in_committed_steps_the_page_can_follow(
+    certificate, monkeypatch, django_capture_on_commit_callbacks
+):
+    """100,000 codes do not fit a web request: the job commits batches and reports each."""
+    from certificates import services
+
+    monkeypatch.setattr(services, "CODES_BATCH", 4)
+    seen = []
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_code_batch(certificate=certificate, count=10)
+    job.refresh_from_db()
+    assert (job.state, job.done) == ("done", 10)
+    monkeypatch.setattr(CertificateCodeJob, "report", lambda self, **f: seen.append(f.get("done")))
+    services.generate_certificate_codes(certificate=certificate, count=10, job=job)
+    assert seen == [0, 4, 8, 10]  # reset, then one report a committed batch
+
+
+def test_another_business_cannot_follow_the_job(owner_client, certificate):
+    other = GiftCertificateFactory()
+    job = start_code_batch(certificate=other, count=2)
+    response = owner_client.get(_url("certificate_code_job_progress", job.pk))
+    assert response.status_code == 404
 
 
 def test_generate_refuses_a_weak_format(owner_client, certificate):
@@ -355,7 +396,8 @@ def test_printable_sheet(owner_client, certificate):
     assert len(with_used.context["cells"]) == 7
     cell = with_used.context["cells"][0]
     ET.fromstring(cell["svg"])
-    assert cell["svg"] == qr_svg(cell["code"].code)  # the QR holds the printed code
+    # the QR holds the code's public link (journey.md "Links in every QR")
+    assert cell["svg"] == qr_svg(f"http://testserver/g/{cell['code'].code}")
 
 
 def test_cashier_cannot_open_certificates(cashier_client, certificate):

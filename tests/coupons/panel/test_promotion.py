@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.qr import SIZES
 from coupons.models import PromotionChannel
-from coupons.qr import SIZES
 from coupons.services import issue_coupons
 from loyalty.models import Business, BusinessLogo
 from tests.factories import BusinessFactory
@@ -156,10 +156,12 @@ def test_coupon_qr_png_sizes(owner_client, series, size):
     assert _png(owner_client.get(url, {"size": size})).size == (size, size)
 
 
-def test_coupon_qr_svg_encodes_the_code(owner_client, series):
+def test_coupon_qr_encodes_the_coupon_link(owner_client, series):
     coupon = issue_coupons(series=series, quantity=1, at=timezone.now())[0]
     response = owner_client.get(reverse("panel:coupon_qr_svg", kwargs={"pk": coupon.pk}))
     assert response.status_code == 200 and b"<svg" in response.content
     zxingcpp = pytest.importorskip("zxingcpp")
     png = owner_client.get(reverse("panel:coupon_qr_png", kwargs={"pk": coupon.pk}), {"size": 344})
-    assert [r.text for r in zxingcpp.read_barcodes(_png(png))] == [coupon.code]
+    # the public link, so that a phone's camera opens the coupon (journey.md)
+    link = f"http://testserver/c/{coupon.code}"
+    assert [r.text for r in zxingcpp.read_barcodes(_png(png))] == [link]

@@ -28,6 +28,7 @@ def edit_program(client, program, **changes):
         "credit_on_points_payment": "on",
         "auto_register": "on",
         "kiosk_requires_otp": "on",
+        "join_open": "on",  # ticked on the form as the program has it (issue 18)
         **changes,
     }
     response = client.post(reverse("panel:program_edit", args=[program.pk]), data)

@@ -146,3 +146,11 @@ def test_query_count_does_not_grow_with_sales(owner_client, program):
 
 def test_cashier_gets_403(cashier_client, program):
     assert cashier_client.get(reverse("panel:home")).status_code == 403
+
+
+def test_an_empty_range_explains_the_next_step_instead_of_blank_charts(owner_client, program):
+    response = owner_client.get(reverse("panel:home"), RANGE)
+    body = response.content.decode()
+    assert '<svg class="chart"' not in body
+    assert 'data-testid="dashboard-empty"' in body
+    assert reverse("cashier:check") in body

@@ -60,12 +60,13 @@ def test_sales_report_lists_sales_with_applied_rules(owner_client, program, othe
     header, body = rows[0], rows[1:]
     assert header[:3] == ["Sale id", "Time", "Status"]
     assert len(body) == 3
-    assert "tiered (-5.00 / +0.00); cashback (-0.00 / +2.00)" in body[0][-1]
+    # Rules by the names an owner gave them (issue 21), not their keys.
+    assert "Tiered (-5.00 / +0.00); Cashback (-0.00 / +2.00)" in body[0][-1]
     last = body[-1]
     assert last[1] == "2030-03-13 00:30:00"  # the business's time (Kyiv), not UTC
     assert last[5:8] == ["OLENA1", "'" + customer.phone, "Olena"]  # "+380...": text (R17)
     assert last[9] == "100.00"
-    assert "Stranger" not in str(rows) and all(r[3] == program.key for r in body)
+    assert "Stranger" not in str(rows) and all(r[3] == program.name for r in body)
 
 
 def test_sales_report_as_xlsx(owner_client, program, other_business):

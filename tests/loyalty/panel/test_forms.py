@@ -363,3 +363,23 @@ def test_too_large_logo_is_refused(owner_client, business):
     assert "2 MB" in errors_of(response)["logo"]
     business.refresh_from_db()
     assert not business.logo
+
+
+def test_account_type_pays_for(owner_client, program):
+    """payments.md: a goods account names the goods and categories its units pay for."""
+    data = {
+        "name": "Car washes",
+        "key": "car-wash",
+        "program": program.pk,
+        "kind": "goods",
+        "pays_for_goods": "WASH, WASH-XL",
+        "pays_for_categories": "wash",
+    }
+    owner_client.post(reverse("panel:account_type_create"), data)
+    assert AccountType.objects.get().pays_for == {
+        "goods": ["WASH", "WASH-XL"],
+        "categories": ["wash"],
+    }
+    money = {**data, "key": "wallet", "kind": "money"}
+    response = owner_client.post(reverse("panel:account_type_create"), money)
+    assert "pays_for_goods" in errors_of(response)

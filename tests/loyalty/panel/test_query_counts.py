@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.views import PanelListView
 from customers.ledger import adjust, get_account
 from loyalty.models import Membership
 from loyalty.services.devices import issue_device
-from loyalty.views.base import PanelListView
 from tests.factories import (
     AccountTypeFactory,
     BrandFactory,

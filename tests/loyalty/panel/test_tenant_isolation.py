@@ -15,11 +15,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from certificates.models import CertificateCode, GiftCertificate
+from certificates.models import CertificateCode, CertificateCodeJob, GiftCertificate
 from coupons.models import CodeJob, CouponSeries, PromotionChannel
 from customers.ledger import adjust, get_account
+from customers.models import Campaign
 from loyalty.models import Business, Invitation, Membership
 from loyalty.models.base import TenantModel
 from loyalty.services.devices import issue_device
@@ -32,6 +34,7 @@ from tests.factories import (
     CustomerCategoryFactory,
     CustomerFactory,
     EnrolmentFactory,
+    GiftCardFactory,
     GoodsCategoryFactory,
     GoodsFactory,
     MembershipFactory,
@@ -59,7 +62,10 @@ def panel_routes():
                 walk(entry.url_patterns, ns, {**converters, **entry.pattern.converters})
             elif isinstance(entry, URLPattern) and namespace == "panel" and entry.name:
                 all_converters = {**converters, **entry.pattern.converters}
-                if all_converters:
+                # Routes named by a slug (a message kind) address no row by id: not walked.
+                if all_converters and all(
+                    isinstance(c, IntConverter) for c in all_converters.values()
+                ):
                     found.append((entry.name, all_converters))
 
     walk(get_resolver().url_patterns, "", {})
@@ -114,9 +120,12 @@ def fill_business_b():
         public_code_norm="GIFT1",
     )  # fmt: skip
     CertificateSeriesFactory(certificate=certificate, series=series)
+    CertificateCodeJob.objects.create(business=b, certificate=certificate, total=1)
     CertificateCode.objects.create(business=b, certificate=certificate, code="ONE-1",
                                    code_norm="ONE1")  # fmt: skip
     SaleFactory(program=program, pos=pos, customer=customer, time=timezone.now(), amount=1)
+    GiftCardFactory(series__program=program)
+    Campaign.objects.create(business=b, name="Campaign", segment={"kind": "all"})
     return b
 
 

@@ -595,6 +595,8 @@ def test_same_priority_earlier_rule_counts_as_before(auto_program):
         {"mode": "manual"},
         {"mode": "coupon"},
         {"action": "special_price"},
+        # A points rule changes no price (issue 21: the warning named one).
+        {"action": "credit_check_percent", "mode": "auto"},
     ],
 )
 def test_inactive_non_auto_or_special_price_rules_do_not_count(auto_program, other):

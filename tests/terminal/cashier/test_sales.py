@@ -84,7 +84,9 @@ def test_cancel_asks_first_then_reverses(till, shop):
     assert "Yes, cancel the sale" in confirm.content.decode()
     sale.refresh_from_db()
     assert sale.status == Sale.COMPLETED  # a GET changes nothing
-    response = till.post(reverse("cashier:cancel", args=[sale.pk]), follow=True)
+    response = till.post(
+        reverse("cashier:cancel", args=[sale.pk]), {"reason": "wrong item"}, follow=True
+    )
     assert response.status_code == 200
     assert "The sale has been cancelled." in response.content.decode()
     sale.refresh_from_db()
@@ -97,10 +99,10 @@ def test_cancel_asks_first_then_reverses(till, shop):
 
 def test_cancelling_twice_changes_nothing_the_second_time(till, shop):
     sale = sell(shop, customer=shop.customer, points="20.00")
-    till.post(reverse("cashier:cancel", args=[sale.pk]))
+    till.post(reverse("cashier:cancel", args=[sale.pk]), {"reason": "wrong item"})
     balance = spendable_points(customer=shop.customer, program=shop.program)
     entries = shop.customer.accounts.get(key="bonus").entries.count()
-    second = till.post(reverse("cashier:cancel", args=[sale.pk]), follow=True)
+    second = till.post(reverse("cashier:cancel", args=[sale.pk]), {"reason": "again"}, follow=True)
     assert "cancelled already" in second.content.decode()
     assert spendable_points(customer=shop.customer, program=shop.program) == balance
     assert shop.customer.accounts.get(key="bonus").entries.count() == entries
@@ -109,7 +111,7 @@ def test_cancelling_twice_changes_nothing_the_second_time(till, shop):
 def test_cashier_cannot_see_sales_of_an_unassigned_pos(till, shop):
     there = sell(shop, pos=shop.other_pos)
     assert till.get(reverse("cashier:receipt", args=[there.pk])).status_code == 404
-    assert till.post(reverse("cashier:cancel", args=[there.pk])).status_code == 404
+    assert till.post(reverse("cashier:cancel", args=[there.pk]), {"reason": "x"}).status_code == 404
     there.refresh_from_db()
     assert there.status == Sale.COMPLETED
     manager = logged_in(shop.manager, shop.pos)

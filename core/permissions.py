@@ -2,6 +2,10 @@
 
 owner: everything in the business; manager: everything but staff and business settings;
 cashier: no panel pages (they work on the cashier pages under /terminal/).
+
+The roles are plain strings here so that every app's panel pages share these checks without
+importing loyalty; `loyalty.models.Membership` takes its choices from them. The panel's
+middleware (loyalty.middleware) sets `request.membership` and `request.business`.
 """
 
 from functools import wraps
@@ -9,11 +13,11 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 
-from .models import Membership
+ROLE_OWNER, ROLE_MANAGER, ROLE_CASHIER = "owner", "manager", "cashier"
 
 TERMINAL_URL = "/terminal/"
-OWNER = (Membership.OWNER,)
-OWNER_OR_MANAGER = (Membership.OWNER, Membership.MANAGER)
+OWNER = (ROLE_OWNER,)
+OWNER_OR_MANAGER = (ROLE_OWNER, ROLE_MANAGER)
 
 
 def has_role(request, roles) -> bool:
@@ -26,7 +30,7 @@ def forbidden(request):
     return render(
         request,
         "panel/403.html",
-        {"terminal_url": TERMINAL_URL, "is_cashier": has_role(request, (Membership.CASHIER,))},
+        {"terminal_url": TERMINAL_URL, "is_cashier": has_role(request, (ROLE_CASHIER,))},
         status=403,
     )
 
@@ -46,7 +50,7 @@ def check_panel_access(request, roles):
 class PanelAccessMixin:
     """For class-based panel views: `allowed_roles` may open the view."""
 
-    allowed_roles = OWNER_OR_MANAGER
+    allowed_roles: tuple[str, ...] = OWNER_OR_MANAGER
 
     def dispatch(self, request, *args, **kwargs):
         refusal = check_panel_access(request, self.allowed_roles)

@@ -7,7 +7,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from core.errors import ValidationFailed
-from coupons.qr import SIZES, qr_png, qr_svg
+from core.qr import SIZES, qr_png, qr_svg
 
 LINK = "https://perkline.example/s/Zm9vYmFyYmF6cXV4?channel=instagram"
 

@@ -1,8 +1,10 @@
 """Generic panel views: every row is loaded through core.tenancy for request.business.
 
-Pages of other apps (coupons, certificates) reuse these classes so that they get the same
-role checks, tenant scoping, search, pagination and templates.
+Pages of every app (loyalty, coupons, certificates, customers) use these classes so that
+they get the same role checks, tenant scoping, search, pagination and templates.
 """
+
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
@@ -11,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, ListView, UpdateView
 
+from core.permissions import PanelAccessMixin
 from core.tenancy import get_scoped, scoped
-from loyalty.permissions import PanelAccessMixin
 
 PAGE_SIZE = 25
 
@@ -20,9 +22,9 @@ PAGE_SIZE = 25
 class BusinessScopedMixin(PanelAccessMixin):
     """Querysets filtered by tenancy.scoped; objects by get_scoped (404 for other tenants)."""
 
-    model = None
-    select_related = ()
-    prefetch_related = ()
+    model: Any = None  # set by each page; Any as Django's own mixins type it per view
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self):
         qs = scoped(self.model, self.request.business)
@@ -83,8 +85,8 @@ class PanelListView(BusinessScopedMixin, ListView):
 class PanelFormMixin(BusinessScopedMixin):
     """Create and edit pages: the form gets `business`; success goes back to the list."""
 
-    template_name = "panel/form_page.html"
-    success_url_name = None
+    template_name: str | None = "panel/form_page.html"
+    success_url_name: str | None = None
     title = ""
     saved_message = _("Saved.")
 

@@ -1,0 +1,114 @@
+"""`{% load shown %}`: how pages show what API answers carry as keys, codes and ISO text.
+
+One place for the words and formats staff and customers read (issue 21):
+- `value|amount`: money or points ("165.00" from an answer) in the viewer's locale (uk
+  writes 165,00);
+- `value|local_date`, `value|local_datetime`: an ISO text, a date or a datetime in the
+  active time zone (the business's: loyalty.middleware and the cashier and public views
+  activate it) and the locale's short format;
+- `item|reason`: a not-applied item's or an error's message in the viewer's language;
+- `key|account_name:names`, `rule|rule_name:names`, `key|series_name:names`: names from
+  `loyalty.selectors.names.program_names`.
+"""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from loyalty.checks.messages import shown_message
+
+register = template.Library()
+
+
+@register.filter
+def amount(value, places=2):
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    return formats.number_format(number, int(places), use_l10n=True)
+
+
+def _moment(value):
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return parse_date(value)
+        return parsed
+    return value
+
+
+@register.filter
+def local_date(value):
+    moment = _moment(value)
+    if isinstance(moment, datetime):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        moment = moment.date()
+    if isinstance(moment, date):
+        return formats.date_format(moment, "SHORT_DATE_FORMAT")
+    return value or ""
+
+
+@register.filter
+def local_datetime(value):
+    moment = _moment(value)
+    if isinstance(moment, datetime):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(moment, date):
+        return formats.date_format(moment, "SHORT_DATE_FORMAT")
+    return value or ""
+
+
+@register.filter
+def reason(item):
+    if not hasattr(item, "get"):
+        return item
+    return shown_message(item.get("code"), item.get("message"))
+
+
+@register.filter
+def account_name(key, names):
+    return names.account(key) if names is not None else key
+
+
+@register.filter
+def rule_name(rule, names):
+    """An applied rule's name; its explanation when the program no longer has it."""
+    if names is None:
+        return ""
+    if isinstance(rule, str):  # a key, as a not-applied item's `ref`
+        return names.rule(rule) or rule
+    return names.rule(rule.get("key"), rule.get("id"))
+
+
+@register.filter
+def series_name(key, names):
+    return names.series_title(key) if names is not None else key
+
+
+# Reasons the code writes on ledger entries (English in the row); staff type the others.
+_REASONS = (
+    (re.compile(r"^sale #\d+$"), None),  # the page links the sale itself
+    (re.compile(r"^expired$"), lambda m: _("expired")),
+    (re.compile(r"^top-up: (.+)$"), lambda m: _("top-up: %(code)s") % {"code": m[1]}),
+    (re.compile(r"^referral: (.+)$"), lambda m: _("referral: %(code)s") % {"code": m[1]}),
+)
+
+
+@register.filter
+def ledger_reason(text):
+    for pattern, shown in _REASONS:
+        match = pattern.match(text or "")
+        if match:
+            return shown(match) if shown else ""
+    return text or ""

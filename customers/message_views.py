@@ -41,7 +41,9 @@ class TemplateForm(forms.Form):
                 required=False,
                 max_length=MAX_TEXT,
                 strip=True,
-                widget=forms.Textarea(attrs={"rows": 4, "data-language": language}),
+                widget=forms.Textarea(
+                    attrs={"rows": 4, "data-language": language, "lang": language}
+                ),
             )
 
     def clean(self):

@@ -74,7 +74,7 @@ class CampaignForm(forms.Form):
                 label=_("Text (%(language)s)") % {"language": names[language]},
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": language}),  # read as its language
                 initial=texts.default_text("campaign", language),
             )
 

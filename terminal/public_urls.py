@@ -4,7 +4,7 @@
 
 from django.urls import include, path
 
-from .views import codes, gifts, hooks, join, kiosk, passes, public, wallet_bots
+from .views import codes, gifts, hooks, join, kiosk, passes, public, referrals, wallet_bots
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
@@ -21,6 +21,7 @@ public_patterns = [
     path("w/<slug:business>/give/", gifts.give, name="give"),
     path("w/<slug:business>/give/<str:token>/withdraw/", gifts.withdraw, name="withdraw_gift"),
     path("t/<str:token>", gifts.claim, name="gift"),
+    path("r/<str:token>", referrals.referral, name="referral"),
 ]
 
 hook_patterns = [

@@ -16,6 +16,7 @@ from coupons.models import CouponSeries
 from customers import ledger
 from customers.services import get_or_register_by_phone
 from loyalty.models import IdempotencyRecord, Sale
+from loyalty.services import referral
 
 from . import store
 from .context import build_context
@@ -182,6 +183,8 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
         )
         if not all(batch.verify() for batch in planned):
             raise coupon_services.refusal("coupon_series_exhausted")
+        # The friend's first sale rewards a referral (journey.md "Share"), once.
+        referral.reward_first_sale(sale_id=sale.pk, customer=customer, program=ctx.program, at=at)
     return Answer(201, sale.answer, body)
 
 

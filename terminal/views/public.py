@@ -32,6 +32,7 @@ from customers import services as customer_services
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 from loyalty.selectors.names import business_account_names
+from loyalty.services.referral import referral_link
 
 from . import wallet_bots
 from .cashier import inline_qr
@@ -39,6 +40,7 @@ from .gifts import gift_link
 from .join import joinable_programs, remember_proven
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
 from .public_auth import sign_out as end_customer_session
+from .referrals import referral_url
 from .throttle import Throttled, count_lookup
 
 HISTORY_LIMIT = 50
@@ -440,6 +442,7 @@ def _wallet_context(request, business, customer) -> dict:
                 "balances": customer_selectors.balances(
                     customer=customer, program=e.program, at=now
                 ),
+                "invite": _invite(request, customer, e.program),
             }
             for e in enrolments
         ],
@@ -448,6 +451,11 @@ def _wallet_context(request, business, customer) -> dict:
         "tz": tz,
         "bots": wallet_bots.choices(customer),
     }
+
+
+def _invite(request, customer, program) -> str:
+    link = referral_link(customer=customer, program=program)
+    return referral_url(request, link.token) if link is not None else ""
 
 
 @require_POST

@@ -428,6 +428,7 @@ def _wallet_context(request, business, customer) -> dict:
                 "coupon": c,
                 "title": series_title(c.series, language),
                 "qr": inline_qr(public_link(COUPON, c.code, request)),
+                "description": localized(c.series.description, language),
                 "valid_to": c.valid_to.astimezone(tz) if c.valid_to else None,
                 "upcoming": c.valid_from is not None and c.valid_from > now,
                 "gift": offered.get(c.pk),
@@ -443,6 +444,9 @@ def _wallet_context(request, business, customer) -> dict:
                     customer=customer, program=e.program, at=now
                 ),
                 "invite": _invite(request, customer, e.program),
+                "expiring": customer_selectors.expiring_soon(
+                    customer=customer, program=e.program, at=now
+                ),
             }
             for e in enrolments
         ],

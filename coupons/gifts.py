@@ -23,7 +23,14 @@ from customers.phones import normalize_phone
 
 from .models import Coupon, Gift
 from .selectors import series_title
-from .services import _language, coupon_refusal, refusal, transfer_coupon
+from .services import (
+    _language,
+    _notify_kind,
+    _wallet_url,
+    coupon_refusal,
+    refusal,
+    transfer_coupon,
+)
 
 GIFT_DAYS = 7
 S = Coupon.State
@@ -116,11 +123,59 @@ def _send_link(gift, url: str) -> None:
 
 
 def cancel_gift(*, gift, giver, at) -> None:
+    """The giver withdraws the gift: the link stops working and they get the "gift
+    returned" message (the coupon never left their wallet)."""
     if gift.giver_id != giver.pk:
         raise NotFound(_("No such gift."))
-    Gift.objects.filter(pk=gift.pk, claimed_at__isnull=True, cancelled_at__isnull=True).update(
-        cancelled_at=at
+    with transaction.atomic():
+        withdrawn = Gift.objects.filter(
+            pk=gift.pk, claimed_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=at)
+        if withdrawn:
+            _tell_returned(gift.pk, at)
+
+
+def return_lapsed_gifts(*, now) -> int:
+    """Tell each giver whose gift link lapsed unclaimed that the coupon is theirs again
+    ("gift returned"); the scheduled job calls it. Answers how many were told."""
+    told = 0
+    lapsed = Gift.objects.filter(
+        expires_at__lte=now,
+        claimed_at__isnull=True,
+        cancelled_at__isnull=True,
+        returned_at__isnull=True,
+    ).values_list("pk", flat=True)
+    for pk in list(lapsed[:1000]):
+        with transaction.atomic():
+            told += _tell_returned(pk, now)
+    return told
+
+
+def _tell_returned(gift_pk: int, at) -> int:
+    """Mark the gift returned and queue the giver's message, once: the conditional UPDATE
+    lets one of concurrent jobs (or a job and a withdrawal) through. Nothing is said when
+    the coupon is no longer in the giver's wallet (used or expired meanwhile)."""
+    if not Gift.objects.filter(pk=gift_pk, returned_at__isnull=True).update(returned_at=at):
+        return 0
+    gift = Gift.objects.select_related(
+        "giver", "coupon", "coupon__series", "coupon__series__business"
+    ).get(pk=gift_pk)
+    coupon = gift.coupon
+    if coupon.state != S.IN_WALLET or coupon.customer_id != gift.giver_id:
+        return 0
+    if coupon.valid_to is not None and coupon.valid_to <= at:
+        return 0
+    business = coupon.series.business
+    _notify_kind(
+        gift.giver,
+        business,
+        "gift_returned",
+        series=coupon.series,
+        values={"code": coupon.code, "link": _wallet_url(business)},
+        valid_to=coupon.valid_to,
+        dedupe_key=f"gift-returned:{gift.pk}",
     )
+    return 1
 
 
 def claim_gift(*, gift, receiver, at) -> Coupon:

@@ -351,6 +351,8 @@ class Gift(TenantModel):
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the giver was told the coupon is back ("gift returned"): once per gift.
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

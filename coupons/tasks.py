@@ -3,11 +3,13 @@
 ``start_job`` records a CodeJob and queues it (core.jobs); the panel follows its progress.
 """
 
+from django.utils import timezone
+
 from core import jobs
 from core.errors import ValidationFailed
 from customers.models import Customer
 
-from . import imports, services
+from . import gifts, imports, services
 from .models import CodeJob
 
 
@@ -73,3 +75,8 @@ def expire_coupons_task() -> int:
 
 def send_expiry_reminders_task() -> int:
     return services.send_expiry_reminders()
+
+
+def return_lapsed_gifts_task() -> int:
+    """Scheduled: the "gift returned" message for gift links that lapsed unclaimed."""
+    return gifts.return_lapsed_gifts(now=timezone.now())

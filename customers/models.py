@@ -424,6 +424,45 @@ class PassRegistration(TenantModel):
         indexes = [models.Index(fields=["device_library_id"], name="pass_registration_device")]
 
 
+def _referral_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ReferralLink(TenantModel):
+    """A customer's own invitation link /r/<token> for one program (journey.md "Share")."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, unique=True, default=_referral_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "program"], name="referral_link_unique")
+        ]
+
+
+class Referral(TenantModel):
+    """A friend who joined a program through a referrer's link; rewarded (both sides) once,
+    on the friend's first confirmed sale. One per friend and program: one reward per new
+    customer."""
+
+    program = models.ForeignKey("loyalty.Program", on_delete=models.CASCADE, related_name="+")
+    referrer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    friend = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewarded_at = models.DateTimeField(null=True, blank=True)
+    rewarded_sale_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["friend", "program"], name="referral_one_per_friend"),
+            models.CheckConstraint(
+                condition=~Q(friend=models.F("referrer")), name="referral_not_self"
+            ),
+        ]
+
+
 # The stamp cards' ledger (promotions.md), in a module of its own.
 from .stamp_models import StampAccount, StampEntry  # noqa: E402, F401
 from .tier_models import TierMove, TierState  # noqa: E402, F401

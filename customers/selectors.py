@@ -257,3 +257,22 @@ def figures_of_customers(customers):
                        output_field=money),
         last_visit=Subquery(sales.annotate(t=Max("time")).values("t")),
     )  # fmt: skip
+
+
+def expiring_soon(*, customer, program, at=None) -> dict[str, list[tuple]]:
+    """{account key: [(expiry, remaining), ...]} of the active lots that expire within
+    PERKLINE_EXPIRING_SOON_DAYS, soonest first, summed per expiry moment: what the wallet
+    lists as "expires on <date>" (journey.md "Carry")."""
+    at = at or timezone.now()
+    soon = at + timedelta(days=getattr(settings, "PERKLINE_EXPIRING_SOON_DAYS", 30))
+    rows = (
+        Lot.objects.filter(account__customer=customer, account__program=program)
+        .filter(active_lots_q(at), remaining__gt=0, expires_at__lte=soon)
+        .values("account__key", "expires_at")
+        .annotate(total=Sum("remaining"))
+        .order_by("expires_at")
+    )
+    result: dict[str, list[tuple]] = {}
+    for row in rows:
+        result.setdefault(row["account__key"], []).append((row["expires_at"], money(row["total"])))
+    return result

@@ -4,7 +4,18 @@
 
 from django.urls import include, path
 
-from .views import codes, gifts, hooks, join, kiosk, passes, public, public_giftcards, wallet_bots
+from .views import (
+    codes,
+    gifts,
+    hooks,
+    join,
+    kiosk,
+    passes,
+    public,
+    public_giftcards,
+    referrals,
+    wallet_bots,
+)
 
 kiosk_patterns = [path("", kiosk.page, name="page")]
 
@@ -22,6 +33,7 @@ public_patterns = [
     path("w/<slug:business>/give/", gifts.give, name="give"),
     path("w/<slug:business>/give/<str:token>/withdraw/", gifts.withdraw, name="withdraw_gift"),
     path("t/<str:token>", gifts.claim, name="gift"),
+    path("r/<str:token>", referrals.referral, name="referral"),
 ]
 
 hook_patterns = [

@@ -16,6 +16,7 @@ from coupons.models import CouponSeries
 from customers import ledger, ledger_debits
 from customers.services import get_or_register_by_phone
 from loyalty.models import IdempotencyRecord, Sale
+from loyalty.services import referral
 
 from . import payments, stamps, store, tiers
 from .context import build_context
@@ -203,6 +204,8 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
         if not all(batch.verify() for batch in planned):
             raise coupon_services.refusal("coupon_series_exhausted")
         tiers.after_confirm(ctx, customer, sale, at)  # the sale's rules saw the old tier
+        # The friend's first sale rewards a referral (journey.md "Share"), once.
+        referral.reward_first_sale(sale_id=sale.pk, customer=customer, program=ctx.program, at=at)
     return Answer(201, sale.answer, body)
 
 

@@ -22,6 +22,10 @@ class ProgramForm(BusinessModelForm):
             "join_open",
             "welcome_points",
             "welcome_series",
+            "referral_referrer_points",
+            "referral_referrer_series",
+            "referral_friend_points",
+            "referral_friend_series",
         ]
         widgets = {"brands": forms.CheckboxSelectMultiple}
         help_texts = {
@@ -47,16 +51,28 @@ class ProgramForm(BusinessModelForm):
             ),
             "welcome_points": _("Optional points given once to a customer who joins by link."),
             "welcome_series": _("Optional coupon given once to a customer who joins by link."),
+            "referral_referrer_points": _(
+                "Referral programme: points for the customer whose invitation link a new "
+                "customer joined by, on that friend's first purchase. Set any referral reward "
+                "to give members their links."
+            ),
+            "referral_friend_points": _(
+                "Referral programme: points for the invited friend on their first purchase."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["welcome_series"]
-        # A series of this program only; a new program has none yet.
-        field.queryset = field.queryset.filter(program_id=self.instance.pk or 0, is_archived=False)
-        self.fields["welcome_points"].min_value = 0
-        self.fields["welcome_points"].widget.attrs["min"] = 0
-        self.fields["welcome_points"].validators.append(MinValueValidator(0))
+        for name in ("welcome_series", "referral_referrer_series", "referral_friend_series"):
+            field = self.fields[name]
+            # A series of this program only; a new program has none yet.
+            field.queryset = field.queryset.filter(
+                program_id=self.instance.pk or 0, is_archived=False
+            )
+        for name in ("welcome_points", "referral_referrer_points", "referral_friend_points"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["min"] = 0
+            self.fields[name].validators.append(MinValueValidator(0))
 
 
 class PointOfSaleForm(BusinessModelForm):

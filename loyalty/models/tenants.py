@@ -100,10 +100,47 @@ class Program(TenantModel):
         related_name="+",
         verbose_name=_("welcome coupon"),
     )
+    # The referral programme (journey.md "Share", program-format.md `program.referral`): what
+    # the referrer and the friend each get on the friend's first sale; nothing set: no links.
+    referral_referrer_points = models.DecimalField(
+        _("referral: points for the referrer"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    referral_referrer_series = models.ForeignKey(
+        "coupons.CouponSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("referral: coupon for the referrer"),
+    )
+    referral_friend_points = models.DecimalField(
+        _("referral: points for the friend"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    referral_friend_series = models.ForeignKey(
+        "coupons.CouponSeries",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("referral: coupon for the friend"),
+    )
     # Bumped on every rule change: compiled rule sets are cached per (program, version).
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    @property
+    def referral_on(self) -> bool:
+        return bool(
+            self.referral_referrer_points
+            or self.referral_referrer_series_id
+            or self.referral_friend_points
+            or self.referral_friend_series_id
+        )
 
     class Meta:
         verbose_name = _("loyalty program")

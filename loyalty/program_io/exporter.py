@@ -115,8 +115,27 @@ def _program(program) -> dict:
             "join_open": program.join_open,
             "welcome_points": values.money(program.welcome_points),
             "welcome_series": program.welcome_series.key if program.welcome_series else None,
+            "referral": _referral(program),
         }
     )
+    return out
+
+
+def _referral(program) -> dict | None:
+    """program-format.md `program.referral`: each side's points and/or coupon series."""
+    if not program.referral_on:
+        return None
+    out = {}
+    for side in ("referrer", "friend"):
+        points = getattr(program, f"referral_{side}_points")
+        series = getattr(program, f"referral_{side}_series")
+        reward = {}
+        if points:
+            reward["points"] = values.money(points)
+        if series is not None:
+            reward["series"] = series.key
+        if reward:
+            out[side] = reward
     return out
 
 

@@ -274,6 +274,7 @@ class _Import:
         self.import_stamp_cards()
         self.import_tiers()
         self.link_welcome_series()
+        self.link_referral_series()
         self.import_certificates()
         self.queue_codes()
 
@@ -611,6 +612,34 @@ class _Import:
         )
         Program.bump_version(self.program.pk)
         self.result.count("tiers", CREATED if created else UPDATED)
+
+    def link_referral_series(self):
+        """`program.referral`'s coupons (the points were set with the program's fields)."""
+        given = self.doc.program.refs.get("referral")
+        if given is None:
+            return
+        changed = []
+        for side, key in given.items():
+            series = None
+            if key:
+                series = self.resolve(
+                    "coupon_series",
+                    self.series,
+                    key,
+                    f"{self.doc.program.path}.referral.{side}.series",
+                    _("Unknown coupon series “%(key)s”.") % {"key": key},
+                )
+                if series is None:
+                    continue
+            name = f"referral_{side}_series"
+            if getattr(self.program, f"{name}_id") != (series.pk if series else None):
+                setattr(self.program, name, series)
+                changed.append(name)
+        if changed:
+            self.program.save(update_fields=changed)
+            if self.result.unchanged["program"]:
+                self.result.unchanged["program"] -= 1
+                self.result.updated["program"] += 1
 
     def link_welcome_series(self):
         given = self.doc.program.refs.get("welcome_series")

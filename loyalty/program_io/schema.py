@@ -416,6 +416,7 @@ def _program(r, value, path):
             "join_open",
             "welcome_points",
             "welcome_series",
+            "referral",
         ),
     )
     if obj is None:
@@ -448,14 +449,50 @@ def _program(r, value, path):
         welcome_series = (
             (r.key(obj, "welcome_series", path),) if obj["welcome_series"] is not None else ()
         )
+    referral_series = None  # not given: the referral programme is left as it is
+    if "referral" in obj:
+        referral_series = _referral(r, obj["referral"], _join(path, "referral"), fields)
     if brands is not None:
         brands = [b for b in brands if b]
     return Item(
         path,
         r.key(obj, "key", path),
         fields,
-        {"brands": brands, "welcome_series": welcome_series},
+        {"brands": brands, "welcome_series": welcome_series, "referral": referral_series},
     )
+
+
+REFERRAL_SIDES = ("referrer", "friend")
+
+
+def _referral(r, value, path, fields) -> dict:
+    """`program.referral`: {"referrer": {"points"?, "series"?}, "friend": {...}} or null (no
+    referral programme). Sets the points in `fields`; answers the series keys by side (None:
+    no coupon) for the importer to resolve once the series exist."""
+    series: dict = {side: None for side in REFERRAL_SIDES}
+    for side in REFERRAL_SIDES:
+        fields[f"referral_{side}_points"] = None
+    if value is None:
+        return series
+    obj = r.fields(value, path, optional=REFERRAL_SIDES)
+    if obj is None:
+        return series
+    for side in REFERRAL_SIDES:
+        if obj.get(side) is None:
+            continue
+        side_path = _join(path, side)
+        reward = r.fields(obj[side], side_path, optional=("points", "series"))
+        if reward is None:
+            continue
+        if reward.get("points") is None and reward.get("series") is None:
+            r.error(side_path, _("Give “points”, “series” or both."))
+            continue
+        fields[f"referral_{side}_points"] = r.decimal(
+            reward, "points", side_path, minimum=Decimal("0.01"), maximum=MONEY_MAX
+        )
+        if reward.get("series") is not None:
+            series[side] = r.key(reward, "series", side_path)
+    return series
 
 
 def _brand_name(r, value, path):

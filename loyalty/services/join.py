@@ -23,6 +23,8 @@ from customers import services as customer_services
 from customers.models import Customer, Enrolment
 from customers.phones import normalize_phone
 
+from . import referral as referral_services
+
 NAME_MAX = 200
 
 
@@ -33,10 +35,18 @@ class Joined:
     points: Decimal | None = None
     coupon: Coupon | None = None
     coupon_refused: str = ""  # why the welcome coupon could not be given
+    referred: object = None  # the Referral recorded when joined through a friend's link
 
 
 def join_program(
-    *, program, phone: str, name: str = "", consent: bool = False, language: str = "", at=None
+    *,
+    program,
+    phone: str,
+    name: str = "",
+    consent: bool = False,
+    language: str = "",
+    at=None,
+    referral=None,
 ) -> Joined:
     """The customer of `phone` in `program`, created and welcomed when new to it.
 
@@ -49,6 +59,8 @@ def join_program(
     name = (name or "").strip()
     if len(name) > NAME_MAX:
         raise ValidationFailed(_("The name is too long (200 at most)."), field="name")
+    if referral is not None:  # the link's own phone: refused before anything is written
+        referral_services.refuse_self_referral(referral, phone=phone)
     at = at or timezone.now()
     with transaction.atomic():
         customer = customer_services.find_customer(business=business, phone=phone)
@@ -67,6 +79,8 @@ def join_program(
         joined = Joined(customer=customer, welcomed=new_to_program)
         if new_to_program:
             _welcome(joined, program, at)
+            if referral is not None and referral.program_id == program.pk:
+                joined.referred = referral_services.record_referral(link=referral, friend=customer)
     return joined
 
 

@@ -22,6 +22,7 @@ from loyalty.services.join import join_program
 
 from ..forms import JoinForm
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
+from .referrals import SESSION_KEY, session_link
 from .throttle import Throttled
 
 PROVEN_KEY = "public_proven"  # a phone the wallet proved and did not know: may join
@@ -66,6 +67,7 @@ def _welcome_message(joined, language) -> str:
 
 
 def _join(request, program, phone, form):
+    invitation = session_link(request, program)
     try:
         joined = join_program(
             program=program,
@@ -73,15 +75,19 @@ def _join(request, program, phone, form):
             name=form.cleaned_data["name"],
             consent=form.cleaned_data["consent"],
             language=request.LANGUAGE_CODE,
+            referral=invitation,
         )
     except DomainError as exc:
         return None, exc.message
     request.session.pop(PROVEN_KEY, None)
+    request.session.pop(SESSION_KEY, None)
     sign_in(request, joined.customer)
     if joined.welcomed:
         messages.success(request, _welcome_message(joined, request.LANGUAGE_CODE))
     else:
         messages.info(request, _("You are already a member: welcome back."))
+        if invitation is not None:
+            messages.info(request, _("A friend's invitation counts for new members only."))
     return redirect("public:wallet", business=program.business.slug), ""
 
 

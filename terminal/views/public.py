@@ -34,6 +34,7 @@ from customers import tiers as customer_tiers
 from customers.models import Enrolment, LedgerEntry
 from loyalty.models import Business
 from loyalty.selectors.names import business_account_names
+from loyalty.services.referral import referral_link
 
 from . import wallet_bots
 from .cashier import inline_qr
@@ -41,6 +42,7 @@ from .gifts import gift_link
 from .join import joinable_programs, remember_proven
 from .public_auth import phone_forms, prove_phone, sign_in, signed_in_customer
 from .public_auth import sign_out as end_customer_session
+from .referrals import referral_url
 from .throttle import Throttled, count_lookup
 
 HISTORY_LIMIT = 50
@@ -428,6 +430,7 @@ def _wallet_context(request, business, customer) -> dict:
                 "coupon": c,
                 "title": series_title(c.series, language),
                 "qr": inline_qr(public_link(COUPON, c.code, request)),
+                "description": localized(c.series.description, language),
                 "valid_to": c.valid_to.astimezone(tz) if c.valid_to else None,
                 "upcoming": c.valid_from is not None and c.valid_from > now,
                 "gift": offered.get(c.pk),
@@ -447,6 +450,10 @@ def _wallet_context(request, business, customer) -> dict:
                 "labels": customer_selectors.account_labels(
                     program=e.program, currency=business.currency
                 ),
+                "invite": _invite(request, customer, e.program),
+                "expiring": customer_selectors.expiring_soon(
+                    customer=customer, program=e.program, at=now
+                ),
             }
             for e in enrolments
         ],
@@ -455,6 +462,11 @@ def _wallet_context(request, business, customer) -> dict:
         "tz": tz,
         "bots": wallet_bots.choices(customer),
     }
+
+
+def _invite(request, customer, program) -> str:
+    link = referral_link(customer=customer, program=program)
+    return referral_url(request, link.token) if link is not None else ""
 
 
 @require_POST

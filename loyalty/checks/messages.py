@@ -31,6 +31,8 @@ REASONS = {
     Reason.NOT_COMBINABLE: _("Cannot be combined with the other rules applied to this check."),
     Reason.CUSTOMER_REQUIRED: _("Identify the customer to receive this credit."),
     Reason.NO_EFFECT: _("It would change nothing on this check."),
+    Reason.QUANTITY_LIMIT: _("More qualifying units on the check than the rule allows."),
+    Reason.BIRTHDAY: _("Only around the customer's birthday."),
 }
 
 # Codes of refusals and coupon look-ups (loyalty/checks/results.py, the engine's errors).

@@ -34,6 +34,7 @@ SKIP = {
     "panel:report_download",
     "panel:redemption_export",
     "panel:program_export",
+    "panel:gift_card_export",
     "panel:series_qr_png",
     "panel:series_qr_svg",
     "panel:coupon_qr_png",

@@ -20,10 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _load_program import (  # noqa: E402
     check_body,
+    gift_card_codes,
     idempotency_key,
     lookup_phones,
     new_phones,
     phones,
+    pick_payment,
     pick_phone,
 )
 
@@ -71,6 +73,7 @@ class Connection:
 # server's CPU (docs/benchmarks.md, P2).
 PREBUILT = 512
 FRESH = new_phones()
+CARDS = gift_card_codes()
 
 
 def build(
@@ -89,7 +92,8 @@ def build(
     body = b""
     if method == "POST":
         phone = pick_phone(rnd, mix, pool, FRESH)
-        body = check_body(rnd, phone=phone)
+        payment = pick_payment(rnd, mix, phone, pool, CARDS)
+        body = check_body(rnd, phone=phone, payment=payment)
         headers += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
     return ("\r\n".join(headers) + "\r\n").encode(), b"\r\n" + body
 
@@ -170,7 +174,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--phones", type=int, default=200)
-    parser.add_argument("--mix", choices=["spec", "half"], default="spec")
+    parser.add_argument("--mix", choices=["spec", "half", "payments"], default="spec")
     args = parser.parse_args()
     if args.host not in ("127.0.0.1", "localhost"):
         parser.error("the load generator only targets the loopback address")

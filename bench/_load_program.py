@@ -84,6 +84,15 @@ def _rule(rnd: random.Random, n: int, issue_coupons: bool = True) -> dict:
 
 
 CERTIFICATE = "LOADCERT500"
+# LOAD_MIX=payments (issue 17, P2): 1 check in 5 pays PAYMENT_AMOUNT from a balance: a
+# returning customer's wallet, else (a new phone or an anonymous check) one of GIFT_CARDS
+# pre-made cards. Balances are large enough never to run out during a run.
+WALLET = "load-wallet"
+GIFT_CARD_SERIES = "load-gc"
+GIFT_CARDS = 200
+PAYMENT_SHARE = 0.2
+PAYMENT_AMOUNT = "5.00"
+FUNDS = "1000000.00"
 
 
 def program_document(seed: int = 7, *, issue_coupons: bool = True) -> dict:
@@ -105,6 +114,15 @@ def program_document(seed: int = 7, *, issue_coupons: bool = True) -> dict:
         "program": {"key": "load", "name": "Load program", "auto_register": True},
         "points_of_sale": [{"key": "main", "name": "Main till"}],
         "customer_categories": [{"key": "regular", "name": "Regular", "default": True}],
+        # what the `payments` mix pays from (payments.md); unused by the other mixes
+        "account_types": [{"key": WALLET, "name": "Load wallet", "kind": "money"}],
+        "gift_card_series": [
+            {
+                "key": GIFT_CARD_SERIES,
+                "name": "Load gift card",
+                "code_format": {"prefix": "LGC", "length": 10, "group": 5},
+            }
+        ],
         "categories": [{"code": c, "name": c} for c in CATEGORIES],
         "coupon_series": [
             {
@@ -152,6 +170,7 @@ def pick_phone(rnd: random.Random, mix: str, pool: list[str], fresh: list[str]) 
     r = rnd.random()
     if mix == "half":
         return rnd.choice(pool) if r < 0.5 else None
+    # "spec" and "payments" share quality.md's customers
     if r < 0.1:
         return None
     if r < 0.5:
@@ -165,7 +184,24 @@ def lookup_phones(count: int = 200) -> list[str]:
     return [f"+38050{3000000 + n:07d}" for n in range(count)]
 
 
-def check_body(rnd: random.Random, *, phone: str | None, positions: int = 10) -> bytes:
+def gift_card_codes(count: int = GIFT_CARDS) -> list[str]:
+    return [f"LGC-LOAD-{n:05d}" for n in range(count)]
+
+
+def pick_payment(
+    rnd: random.Random, mix: str, phone: str | None, pool: list[str], cards: list[str]
+) -> dict | None:
+    """The `payments` entry of a check of the `payments` mix, or None (4 checks in 5)."""
+    if mix != "payments" or rnd.random() >= PAYMENT_SHARE:
+        return None
+    if phone is not None and phone in pool[:RETURNING]:
+        return {"account": WALLET, "amount": PAYMENT_AMOUNT}
+    return {"gift_card": rnd.choice(cards), "amount": PAYMENT_AMOUNT}
+
+
+def check_body(
+    rnd: random.Random, *, phone: str | None, positions: int = 10, payment: dict | None = None
+) -> bytes:
     lines = []
     for code, category in rnd.sample(GOODS, positions):
         lines.append(
@@ -178,6 +214,8 @@ def check_body(rnd: random.Random, *, phone: str | None, positions: int = 10) ->
             }
         )
     body = {"customer": {"phone": phone} if phone else None, "positions": lines}
+    if payment is not None:
+        body["payments"] = [payment]
     return json.dumps(body).encode()
 
 

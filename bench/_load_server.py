@@ -198,6 +198,20 @@ def call(
         return exc.code, json.loads(exc.read() or b"null")
 
 
+def payments_call(env: dict, call: str) -> str:
+    """LOAD_MIX=payments: `call` of bench/_load_payments.py inside Django; its printed line."""
+    code = (
+        "import sys; sys.path.insert(0, 'bench'); import _load_payments; "
+        f"print(_load_payments.{call})"
+    )
+    return manage(env, "shell", "--no-imports", "-c", code).strip().splitlines()[-1]
+
+
+def fund_payments(env: dict, phone_count: int) -> str:
+    """The wallets and gift cards the `payments` mix pays from."""
+    return payments_call(env, f"fund({SLUG!r}, {int(phone_count)})")
+
+
 def register_customers(port: int, token: str, count: int) -> None:
     for phone in phones(count):
         status, body = call(port, token, "POST", "customers", {"phone": phone})

@@ -8,7 +8,10 @@ p50/p99, the ratios to ping, and the RSS of every worker afterwards.
 
 Environment: DATABASE_URL (PostgreSQL; required), LOAD_SECONDS, LOAD_CLIENTS (16),
 GUNICORN_WORKER_CLASS (sync | gthread), GUNICORN_THREADS (gthread only), CONN_MAX_AGE,
-LOAD_ISSUE_COUPONS=0 (the issue rules become credit rules: what coupon issuing costs).
+LOAD_ISSUE_COUPONS=0 (the issue rules become credit rules: what coupon issuing costs),
+LOAD_MIX: `spec` (quality.md's customers, the default), `half` (the mix before 2026-12-06),
+`payments` (the spec's customers, and 1 check in 5 pays 5.00 from a returning customer's
+wallet or, for the others, from one of 200 gift cards: issue 17's P2 load).
 The load generator runs as a separate process (bench/_load_client.py).
 """
 
@@ -153,6 +156,9 @@ def main() -> int:
     # A subset for profiling runs (e.g. LOAD_SCENARIOS=confirm); the ratios need ping.
     scenarios = os.environ.get("LOAD_SCENARIOS", "ping,evaluate,confirm").split(",")
     mix = os.environ.get("LOAD_MIX", "spec")  # "half": the mix before 2026-12-06
+    if mix not in ("spec", "half", "payments"):
+        print(f"load_bench: LOAD_MIX must be spec, half or payments, not {mix!r}")
+        return 2
 
     print(f"P2/P6 load: {machine()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(
@@ -162,7 +168,12 @@ def main() -> int:
         + (
             "mix: 1/10 anonymous, 4/10 from 50 returning customers with history, "
             "5/10 from 1,000 new phones"
-            if mix == "spec"
+            + (
+                "; 1 check in 5 pays 5.00 from a wallet (returning customers) or a gift card"
+                if mix == "payments"
+                else ""
+            )
+            if mix in ("spec", "payments")
             else "mix: half anonymous, half from 200 customers"
         )
     )
@@ -173,6 +184,8 @@ def main() -> int:
     results = {}
     try:
         srv.register_customers(port, token, PHONES)
+        if mix == "payments":
+            print(srv.fund_payments(env, PHONES))
         # Warm every worker's caches; the warm-up confirms give the returning customers
         # their history (and register some of the new phones, as a till's day would).
         for scenario in ("ping", "evaluate", "confirm"):
@@ -226,6 +239,8 @@ def main() -> int:
         print(f"worker {pid}: VmRSS {mb:.1f} MB")
         if mb > RSS_BAR_MB:
             failed.append(f"worker {pid} {mb:.1f} MB > {RSS_BAR_MB} MB")
+    if mix == "payments":
+        print(srv.payments_call(env, f"paid({srv.SLUG!r})"))
     print(f"check_ledger: exit {ledger.returncode} {ledger.stdout.strip()[-200:]}")
     if ledger.returncode != 0:
         failed.append("check_ledger found mismatches")

@@ -126,6 +126,11 @@ class AccountType(TenantModel):
     def __str__(self):
         return self.name
 
+    @property
+    def in_units(self) -> bool:
+        """Prepaid goods count whole units ("3 units"), every other kind an amount ("3.00")."""
+        return self.kind == self.Kind.GOODS
+
 
 class Account(TenantModel):
     """A customer's balance in one program: `bonus`, `special` or an account type key.

@@ -225,9 +225,13 @@ def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
     currency for prepaid money, units for prepaid goods."""
     from django.utils.translation import gettext as _
 
-    labels = {
-        Account.BONUS: {"name": str(_("Points")), "unit": str(_("points"))},
-        Account.SPECIAL: {"name": str(_("Special points")), "unit": str(_("points"))},
+    labels: dict = {
+        Account.BONUS: {"name": str(_("Points")), "unit": str(_("points")), "whole": False},
+        Account.SPECIAL: {
+            "name": str(_("Special points")),
+            "unit": str(_("points")),
+            "whole": False,
+        },
     }
     units = {
         AccountType.Kind.POINTS: str(_("points")),
@@ -235,10 +239,13 @@ def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
         AccountType.Kind.GOODS: str(_("units")),
         AccountType.Kind.ACHIEVEMENTS: "",
     }
-    for key, name, kind in AccountType.objects.filter(program=program).values_list(
-        "key", "name", "kind"
-    ):
-        labels[key] = {"name": name, "unit": units.get(kind, "")}
+    for account_type in AccountType.objects.filter(program=program).only("key", "name", "kind"):
+        labels[account_type.key] = {
+            "name": account_type.name,
+            "unit": units.get(account_type.kind, ""),
+            # shown as whole units ("3", not "3.00")
+            "whole": account_type.in_units,
+        }
     return labels
 
 

@@ -62,6 +62,8 @@ def figures(*, program_id: int, at=None) -> dict[str, Decimal]:
         unsold=Sum("amount", filter=Q(kind="reversal", reverses__kind__in=["issue", "reload"])),
         spent=Sum("amount", filter=Q(kind="payment")),
         given_back=Sum("amount", filter=Q(kind="reversal", reverses__kind="payment")),
+        # what the daily job wrote off (giftcards.expiry) is still expired and unspent
+        written_off=Sum("amount", filter=Q(kind="expiry")),
     )
     cards = GiftCard.objects.filter(program_id=program_id, state__in=["active", "blocked"])
     expired = cards.filter(valid_to__lte=at).aggregate(total=Sum("balance"))["total"]
@@ -72,5 +74,5 @@ def figures(*, program_id: int, at=None) -> dict[str, Decimal]:
         "sold": (sums["sold"] or ZERO) + (sums["unsold"] or ZERO),
         "spent": -((sums["spent"] or ZERO) + (sums["given_back"] or ZERO)),
         "outstanding": outstanding or ZERO,
-        "expired_unspent": expired or ZERO,
+        "expired_unspent": (expired or ZERO) - (sums["written_off"] or ZERO),
     }

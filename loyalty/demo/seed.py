@@ -21,11 +21,16 @@ from django.utils import timezone
 from certificates.models import GiftCertificate
 from core.errors import DomainError
 from core.tenancy import scoped
-from customers.models import Customer, CustomerCategory
+from coupons.codes import normalize_code
+from customers.ledger import credit as ledger_credit
+from customers.ledger import get_account
+from customers.models import AccountType, Customer, CustomerCategory, LedgerEntry
 from customers.selectors import customer_category_key
 from customers.services import find_customer, register_customer, set_category
+from giftcards.models import GiftCard, GiftCardSeries
 from loyalty.models import Business, Device, Membership, PointOfSale, Program, Sale
 from loyalty.program_io import import_program
+from loyalty.program_io.schema import read_document
 from loyalty.services.devices import KEY_PREFIX_LEN, hash_key
 
 logger = logging.getLogger(__name__)
@@ -95,6 +100,19 @@ SALES = [
     (1, "12:00", "center", None, {"CROISSANT": 1, "ESPRESSO": 1}, None),
 ]
 
+# Prepaid balances a demo customer starts with, credited once as a top-up (an account that
+# has any entry is left as it is, so a rerun never adds them again).
+BALANCES = [  # (customer phone, account type key, amount: money, or whole units)
+    ("+380501110001", "wallet", "500.00"),
+    ("+380501110001", "coffee-card", "5"),
+    ("+380501110004", "coffee-card", "3"),
+]
+GIFT_CARD_SERIES = "gift-card"
+# Pre-printed cards with fixed codes, so that every run prints the same ones: public, demo
+# only, like the device keys. Sold together on one check; the second then pays part of another.
+GIFT_CARDS = [("GC-DEMO-0001", "1000.00"), ("GC-DEMO-0002", "500.00"), ("GC-DEMO-0003", "300.00")]
+GIFT_CARD_SPEND = ("GC-DEMO-0002", {"LATTE": 2, "CHEESECAKE": 1}, "150.00")
+
 
 @dataclass
 class DemoReport:
@@ -106,6 +124,8 @@ class DemoReport:
     customers: int = 0
     sales: int = 0
     certificate_codes: list = field(default_factory=list)
+    balances: list = field(default_factory=list)  # (phone, account name, kind, balance)
+    gift_cards: list = field(default_factory=list)  # (code, state, balance)
     notes: list = field(default_factory=list)
 
 
@@ -118,8 +138,19 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, now: datetime | None = None) 
     report.devices = _devices(business)
     customers = _customers(business, program)
     report.customers = len(customers)
-    report.notes += _history(business, now or timezone.now())
+    now = now or timezone.now()
+    report.notes += _history(business, now)
+    _payment_setup(business, program)
+    _balances(business, program)
+    report.notes += _gift_cards(business, program, now)
     report.sales = scoped(Sale, business).count()
+    report.balances = _balance_lines(business, program)
+    report.gift_cards = list(
+        scoped(GiftCard, business)
+        .filter(code__in=[code for code, _amount in GIFT_CARDS])
+        .order_by("code")
+        .values_list("code", "state", "balance")
+    )
     report.certificate_codes = list(
         scoped(GiftCertificate, business)
         .filter(program=program)
@@ -257,3 +288,128 @@ def _history(business, now) -> list[str]:
         logger.warning("demo sales history not created: %s", exc)
         return [f"Sales history skipped: a demo sale was refused ({exc.code}: {exc.message})."]
     return []
+
+
+@transaction.atomic
+def _payment_setup(business, program) -> None:
+    """The demo document's account types and gift-card series that the program lacks: a demo
+    imported before they were in the document gets them, without re-importing the rest."""
+    doc = read_document(json.loads(DOCUMENT.read_text(encoding="utf-8")))
+    created = False
+    for model, items in (
+        (AccountType, doc.account_types),
+        (GiftCardSeries, doc.gift_card_series),
+    ):
+        have = set(scoped(model, business).filter(program=program).values_list("key", flat=True))
+        for item in items:
+            if item.key not in have:
+                model.objects.create(
+                    business=business, program=program, key=item.key, **item.fields
+                )
+                created = True
+    if created:
+        Program.bump_version(program.pk)
+
+
+@transaction.atomic
+def _balances(business, program) -> None:
+    types = set(scoped(AccountType, business).filter(program=program).values_list("key", flat=True))
+    for phone, key, amount in BALANCES:
+        customer = find_customer(business=business, phone=phone)
+        if customer is None or key not in types:  # a demo user may have removed it
+            continue
+        account = get_account(customer=customer, program=program, key=key)
+        if LedgerEntry.objects.filter(account=account).exists():
+            continue  # credited before, or used since: a rerun leaves it alone
+        ledger_credit(
+            account=account,
+            amount=Decimal(amount),
+            kind=LedgerEntry.Kind.TOP_UP,
+            reason="Demo balance",
+        )
+
+
+def _gift_cards(business, program, now) -> list[str]:
+    """The demo cards: made as pre-printed stock, sold and partly spent through the sale
+    service as a till would; done once, while none of them has been sold."""
+    from loyalty.checks import CheckInput, confirm_check
+    from loyalty.checks.inputs import GiftCardSaleInput, PaymentInput
+
+    series = scoped(GiftCardSeries, business).filter(program=program, key=GIFT_CARD_SERIES).first()
+    if series is None:
+        return []
+    codes = [code for code, _amount in GIFT_CARDS]
+    cards = {c.code: c for c in scoped(GiftCard, business).filter(code__in=codes)}
+    if any(card.state != GiftCard.State.STOCK for card in cards.values()):
+        return []
+    point_of_sale = (
+        scoped(PointOfSale, business).select_related("program", "business").get(key="center")
+    )
+    sold_at = now - timedelta(hours=2)
+    try:
+        with transaction.atomic():
+            for code in codes:
+                if code not in cards:
+                    GiftCard.objects.create(
+                        business=business,
+                        series=series,
+                        program=program,
+                        code=code,
+                        code_norm=normalize_code(code),
+                        state=GiftCard.State.STOCK,
+                    )
+            confirm_check(
+                point_of_sale=point_of_sale,
+                data=CheckInput(
+                    positions=(),
+                    gift_cards_sold=tuple(
+                        GiftCardSaleInput(series=series.key, amount=Decimal(amount), code=code)
+                        for code, amount in GIFT_CARDS
+                    ),
+                    external_id="DEMO-GIFT-CARDS-SOLD",
+                    time=sold_at,
+                ),
+            )
+            code, basket, amount = GIFT_CARD_SPEND
+            confirm_check(
+                point_of_sale=point_of_sale,
+                data=CheckInput(
+                    positions=_positions(basket),
+                    payments=(PaymentInput(gift_card=code, amount=Decimal(amount)),),
+                    external_id="DEMO-GIFT-CARD-PAID",
+                    time=sold_at + timedelta(minutes=30),
+                ),
+            )
+    except DomainError as exc:
+        logger.warning("demo gift cards not sold: %s", exc)
+        return [f"Gift cards skipped: a demo sale was refused ({exc.code}: {exc.message})."]
+    return []
+
+
+def _positions(basket: dict) -> tuple:
+    from loyalty.checks import PositionInput
+
+    return tuple(
+        PositionInput(
+            code=code,
+            title=code.title(),
+            category=PRICES[code][1],
+            price=Decimal(PRICES[code][0]),
+            quantity=Decimal(quantity),
+        )
+        for code, quantity in basket.items()
+    )
+
+
+def _balance_lines(business, program) -> list:
+    """What the demo customers hold in money and units accounts, to print."""
+    names = dict(scoped(AccountType, business).filter(program=program).values_list("key", "name"))
+    kinds = dict(scoped(AccountType, business).filter(program=program).values_list("key", "kind"))
+    lines = []
+    for phone, key, _amount in BALANCES:
+        customer = find_customer(business=business, phone=phone)
+        if customer is None or key not in names:
+            continue
+        account = get_account(customer=customer, program=program, key=key)
+        lines.append((phone, names[key], kinds[key], account.balance))
+    return lines

@@ -25,6 +25,7 @@ class Names:
     rules: dict = field(default_factory=dict)  # key -> name
     rule_ids: dict = field(default_factory=dict)  # id -> name
     accounts: dict = field(default_factory=dict)  # key -> name
+    units: set = field(default_factory=set)  # keys of accounts counted in whole units
     series: dict = field(default_factory=dict)  # key -> title in the current language
 
     def rule(self, key, rule_id=None) -> str:
@@ -32,6 +33,9 @@ class Names:
 
     def account(self, key) -> str:
         return str(self.accounts.get(key) or BUILT_IN_ACCOUNTS.get(key) or key)
+
+    def in_units(self, key) -> bool:
+        return key in self.units
 
     def series_title(self, key) -> str:
         return self.series.get(key) or key
@@ -45,7 +49,10 @@ def program_names(program) -> Names:
     for pk, key, name in Rule.objects.filter(program=program).values_list("pk", "key", "name"):
         names.rules[key] = name or key
         names.rule_ids[pk] = name or key
-    names.accounts = dict(AccountType.objects.filter(program=program).values_list("key", "name"))
+    for account_type in AccountType.objects.filter(program=program).only("key", "name", "kind"):
+        names.accounts[account_type.key] = account_type.name
+        if account_type.in_units:
+            names.units.add(account_type.key)
     language = get_language() or ""
     for series in CouponSeries.objects.filter(program=program).only("key", "name", "title"):
         names.series[series.key] = series_title(series, language)
@@ -54,8 +61,10 @@ def program_names(program) -> Names:
 
 def business_account_names(business) -> Names:
     """The account names of all the business's programs (pages that span programs)."""
-    return Names(
-        accounts=dict(
-            AccountType.objects.filter(program__business=business).values_list("key", "name")
-        )
-    )
+    names = Names()
+    types = AccountType.objects.filter(program__business=business).only("key", "name", "kind")
+    for account_type in types:
+        names.accounts[account_type.key] = account_type.name
+        if account_type.in_units:
+            names.units.add(account_type.key)
+    return names

@@ -2,7 +2,8 @@
 
 One place for the words and formats staff and customers read (issue 21):
 - `value|amount`: money or points ("165.00" from an answer) in the viewer's locale (uk
-  writes 165,00);
+  writes 165,00); `value|units`: prepaid units, whole ("3" for "3.00");
+  `{% account_amount names key value %}`: a balance as its account counts it;
 - `value|local_date`, `value|local_datetime`: an ISO text, a date or a datetime in the
   active time zone (the business's: loyalty.middleware and the cashier and public views
   activate it) and the locale's short format;
@@ -34,6 +35,28 @@ def amount(value, places=2):
     except InvalidOperation:
         return value
     return formats.number_format(number, int(places), use_l10n=True)
+
+
+@register.filter
+def units(value):
+    """Prepaid units are whole: "3.00" shows as 3; a fraction (none should exist) keeps two
+    places rather than hide it."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    places = 0 if number == number.to_integral_value() else 2
+    return formats.number_format(number, places, use_l10n=True)
+
+
+@register.simple_tag
+def account_amount(names, key, value):
+    """A balance of account `key`: whole units for prepaid goods, else an amount."""
+    if names is not None and names.in_units(key):
+        return units(value)
+    return amount(value)
 
 
 def _moment(value):

@@ -225,7 +225,9 @@
       var label = (session.accounts || {})[key];
       dt.textContent = label ? label.name : (key === "bonus" ? text.points : key);
       var dd = document.createElement("dd");
-      dd.textContent = figures.active + (label && label.unit ? " " + label.unit : "");
+      // prepaid units are whole: "3", not "3.00"
+      var shown = label && label.whole ? figures.active.replace(/\.0+$/, "") : figures.active;
+      dd.textContent = shown + (label && label.unit ? " " + label.unit : "");
       dd.dataset.testid = "balance-" + key;
       if (figures.pending && figures.pending !== "0.00") {
         var pending = document.createElement("span");

@@ -114,16 +114,24 @@
   var scanning = null;
   if ("BarcodeDetector" in window && navigator.mediaDevices) {
     $("scan").hidden = false;
-    $("scan").addEventListener("click", startScan);
+    $("scan").addEventListener("click", function () { startScan(null); });
     $("scan-stop").addEventListener("click", stopScan);
+    // payments.md: a gift card's code (or its /gc/ link) by camera, into the gift-card field
+    $("gift-card-scan").hidden = false;
+    $("gift-card-scan").addEventListener("click", function () { startScan("gift-card"); });
   }
-  function startScan() {
+  function scannedGiftCard(raw) {
+    $("gift-card-code").value = raw;  // the server reads a /gc/ link's code (core.links)
+    $("gift-card-amount").focus();
+  }
+  function startScan(target) {
     var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128", "ean_13"] });
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
       var video = $("scanner-video");
       video.srcObject = stream;
       video.play();
       $("scanner").hidden = false;
+      if (target) $("scanner").scrollIntoView({ block: "nearest" });
       scanning = { stream: stream };
       (function tick() {
         if (!scanning) return;
@@ -133,6 +141,10 @@
             // A coupon's or certificate's QR holds its public link (/c/, /g/): the server
             // reads the code out of it (core.links); here it only picks the field.
             var link = /\/(c|g|gc)\/[^/?#]+\/?(?:[?#]|$)/.exec(codes[0].rawValue);
+            if (target === "gift-card" || (link && link[1] === "gc")) {
+              scannedGiftCard(codes[0].rawValue);
+              return;
+            }
             if (link && link[1] === "c") { addCoupon(codes[0].rawValue); return; }
             if (link && link[1] === "g") {
               $("certificate-code").value = codes[0].rawValue;

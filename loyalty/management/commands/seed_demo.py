@@ -10,7 +10,8 @@ URL = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = (
         "Create the demo business (Bean There Coffee): program, staff logins, device keys, "
-        "customers and sales. Safe to run again: it only adds what is missing."
+        "customers, sales, prepaid balances and gift cards. "
+        "Safe to run again: it only adds what is missing."
     )
 
     def add_arguments(self, parser):
@@ -47,6 +48,19 @@ class Command(BaseCommand):
         terminal_key = next(key for kind, _pos, key in report.devices if kind == "terminal")
         if report.certificate_codes:
             lines.append(f"Gift certificate codes: {', '.join(report.certificate_codes)}")
+        if report.balances:
+            lines.append(
+                "Prepaid balances to spend on the cashier page (find the customer by phone):"
+            )
+            for phone, name, kind, balance in report.balances:
+                amount = (
+                    f"{balance:.0f} units" if kind == "goods" else f"{balance} {business.currency}"
+                )
+                lines.append(f"  {phone}  {name}: {amount}")
+        if report.gift_cards:
+            lines.append("Gift cards (demo only, public codes; pay with them on the cashier page):")
+            for code, state, balance in report.gift_cards:
+                lines.append(f"  {code}  {state}, balance {balance} {business.currency}")
         lines += [
             "Try the terminal API:",
             f'  curl -H "Authorization: Token {terminal_key}" {URL}api/v1/terminal/ping',

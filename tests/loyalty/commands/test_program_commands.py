@@ -57,12 +57,13 @@ def test_import_from_a_file_prints_a_one_line_summary(business):
     assert err == ""
     [line] = out.strip().splitlines()
     assert line.startswith("Program “coffee-club” (id ")
-    assert "created 1 program, 2 points of sale, 2 customer categories, 1 account type," in line
+    assert "created 1 program, 2 points of sale, 2 customer categories, 2 account types," in line
+    assert "1 gift-card series," in line
     assert "12 rules, 1 certificate;" in line
     assert Rule.objects.filter(business=business).count() == 12
 
     again, _ = run("import_program", str(DEMO_PATH), "--business", "target")
-    assert "created nothing; updated nothing; 34 unchanged." in again
+    assert "created nothing; updated nothing; 36 unchanged." in again
 
 
 def test_import_from_stdin(business, monkeypatch):

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import sql_rows
 from loyalty.models import Sale
@@ -223,8 +224,6 @@ def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
     """{key: {"name", "unit"}} of every balance a customer may hold in `program`, so that
     the kiosk and the wallet page show each with its unit (payments.md): points, the
     currency for prepaid money, units for prepaid goods."""
-    from django.utils.translation import gettext as _
-
     labels: dict = {
         Account.BONUS: {"name": str(_("Points")), "unit": str(_("points")), "whole": False},
         Account.SPECIAL: {

@@ -16,6 +16,7 @@ from .views import (
     onboarding,
     program_io,
     programs,
+    promotion_templates,
     reports,
     rules,
     staff,
@@ -41,6 +42,11 @@ urlpatterns = [
     path("onboarding/", onboarding.onboarding, name="onboarding"),
     path("onboarding/key/", onboarding.onboarding_key, name="onboarding_key"),
     path("onboarding/rules/", onboarding.onboarding_rules, name="onboarding_rules"),
+    path(
+        "onboarding/templates/<slug:name>/",
+        promotion_templates.promotion_template,
+        name="promotion_template",
+    ),
     # business
     path("settings/", business.business_settings, name="business_settings"),
     path("businesses/new/", business.business_create, name="business_create"),

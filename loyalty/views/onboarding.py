@@ -22,6 +22,8 @@ from loyalty.models import Device, Program
 from loyalty.services.onboarding import TEMPLATES, apply_rule_template, set_up_business, sign_up
 from loyalty.services.stamp_templates import STAMP_TEMPLATES, apply_stamp_card_template
 
+from .promotion_templates import template_links
+
 KEY_SESSION = "onboarding_device_key"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -158,6 +160,7 @@ def onboarding_rules(request):
             "form": form,
             "program": program,
             "programs": programs,
+            "promotion_templates": template_links(program),
             "title": _("Suggest a first rule"),
             "step": 3,
         },

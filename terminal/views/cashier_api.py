@@ -16,6 +16,7 @@ from core.tenancy import get_scoped
 from coupons import services as coupon_services
 from coupons.selectors import series_title
 from customers import services as customer_services
+from customers import tiers as customer_tiers
 from customers.models import AccountType, Customer
 from loyalty.checks import confirm_check, evaluate_check
 from loyalty.models import CashierConfirmToken
@@ -57,6 +58,8 @@ def customer_payload(request, customer) -> dict:
         for c, a in zip(wallet, answer["coupons"], strict=False)
     ]
     balances = answer["balances"]
+    # The tier and what is missing to the next, before the confirm (promotions.md "Tiers")
+    tier = customer_tiers.customer_progress(customer=customer, program=pos.program, at=now)
     html = render_to_string(
         "terminal/_customer.html",
         {
@@ -66,6 +69,7 @@ def customer_payload(request, customer) -> dict:
             "names": program_names(pos.program),
             "category": _category_name(customer, pos.program),
             "spendable_accounts": spendable_accounts(pos.program, balances),
+            "tier": tier,
         },
         request=request,
     )
@@ -78,6 +82,7 @@ def customer_payload(request, customer) -> dict:
         # bonus and special points pay together (payments.md)
         "spendable": f"{max(points, Decimal('0.00')):.2f}",
         "html": html,
+        "tier": tier,
     }
 
 

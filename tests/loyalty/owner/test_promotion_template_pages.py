@@ -136,3 +136,18 @@ def test_unknown_template_and_other_business_program(set_up_client):  # noqa: F8
     assert not Rule.objects.filter(program=other).exists()
     assert Rule.objects.filter(program=program).count() == 1
     assert not Enrolment.objects.exists()
+
+
+def test_the_pages_and_the_saved_rule_in_ukrainian(set_up_client):  # noqa: F811
+    client, program = set_up_client
+    uk = {"HTTP_ACCEPT_LANGUAGE": "uk"}
+    page = html.unescape(client.get(url("meal_deal", program), **uk).content.decode())
+    assert "Комплекс: кава й круасан за одну ціну" in page
+    assert "Ціна комплексу" in page
+    links = html.unescape(client.get(reverse("panel:onboarding_rules"), **uk).content.decode())
+    assert "Готові акції" in links and "Кожна N-на кава безкоштовно" in links
+    data = {**CASES["meal_deal"][0], "component_2": ""}
+    response = client.post(url("meal_deal", program), data, **uk)
+    assert "Комплекс має складатися щонайменше з двох позицій." in response.content.decode()
+    client.post(url("nth_free", program), {"goods_category": "coffee", "every": "3"}, **uk)
+    assert Rule.objects.get(program=program).name == "coffee: 1 безкоштовно з кожних 3"

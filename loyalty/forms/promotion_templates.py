@@ -85,7 +85,10 @@ class MealDealForm(forms.Form):
                 help_text=_("A code, or several separated by commas: any of them fits."),
             )
             self.fields[f"component_{i}_kind"] = forms.ChoiceField(
-                label=_("Item %(n)d is a") % {"n": i}, choices=KINDS, initial="category"
+                label=_("Item %(n)d is a") % {"n": i},
+                choices=KINDS,
+                initial="category",
+                required=False,
             )
             self.fields[f"component_{i}_quantity"] = forms.IntegerField(
                 label=_("Item %(n)d: how many") % {"n": i},
@@ -100,7 +103,7 @@ class MealDealForm(forms.Form):
         data = self.cleaned_data
         components = [
             Component(
-                kind=data[f"component_{i}_kind"],
+                kind=data[f"component_{i}_kind"] or "category",
                 codes=data[f"component_{i}"],
                 quantity=data[f"component_{i}_quantity"] or 1,
             )
@@ -163,7 +166,8 @@ class TiersForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        examples = [("Silver", "1000", "3"), ("Gold", "5000", "5"), ("", None, None)]
+        # promotions.md's example 6, in the owner's language
+        examples = [(_("Silver"), "1000", "3"), (_("Gold"), "5000", "5"), ("", None, None)]
         for i in range(1, MAX_TIERS + 1):
             name, threshold, percent = examples[i - 1]
             optional = _(" (optional)") if i > 2 else ""

@@ -309,10 +309,11 @@ def apply_tiers(
             _refuse(_("Visits are whole numbers."), f"tier_{i}_from")
         if level.percent is not None:
             _percent(level.percent, f"tier_{i}_percent")
+        # Names in other scripts slugify to nothing: their key is the tier's number.
         key = _key(name, f"tier-{i}")
-        if key in keys:
+        if key in keys or name.casefold() in keys:
             _refuse(_("Each tier needs its own name."), f"tier_{i}_name")
-        keys.add(key)
+        keys |= {key, name.casefold()}
         previous = level.threshold
         rows.append((i, name, key, level))
     if len(rows) < 2:

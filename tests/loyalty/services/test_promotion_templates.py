@@ -321,3 +321,23 @@ def test_the_same_template_twice_is_refused(till):
         tiers(till.program)
     assert refused.value.field == "measure"
     assert Tier.objects.count() == 2
+
+
+def test_tiers_named_in_ukrainian(till):
+    tiers(
+        till.program,
+        levels=[TierLevel("Срібний", D("1000"), D("3")), TierLevel("Золотий", D("5000"), D("5"))],
+    )
+    names = sorted(
+        (t.category.name, t.category.key) for t in Tier.objects.select_related("category")
+    )
+    assert names == [("Золотий", "tier-2"), ("Срібний", "tier-1")]
+    with pytest.raises(ValidationFailed) as refused:
+        apply_tiers(
+            program=make_till().program,
+            measure="spend",
+            period="all_time",
+            benefit="points",
+            levels=[TierLevel("Срібний", D("1"), None), TierLevel("срібний", D("2"), None)],
+        )
+    assert refused.value.field == "tier_2_name"

@@ -281,3 +281,30 @@ def set_kept(*, customer, program, kept: bool) -> None:
     if state.kept != kept:
         state.kept = kept
         state.save(update_fields=["kept"])
+
+
+def check_preview(*, policy: Policy, program, customer_id: int, amount_to_pay, at) -> dict:
+    """The cashier's view before the confirm: the customer's progress now, and in `after`
+    the higher tier this check would take them to (as move_up would), else None."""
+    enrolment = (
+        Enrolment.objects.filter(customer_id=customer_id, program_id=program.pk)
+        .values("category_id", "tier_state__kept")
+        .first()
+    ) or {"category_id": None, "tier_state__kept": False}
+    category_id = enrolment["category_id"]
+    answer = progress(
+        policy=policy,
+        customer_id=customer_id,
+        category_id=category_id,
+        at=at,
+        timezone_name=program.business.timezone,
+    )
+    step = Decimal(1) if policy.measure == "visits" else Decimal(amount_to_pay)
+    level = policy.level_for(Decimal(answer["value"]) + step)
+    moves = (
+        level is not None
+        and not enrolment["tier_state__kept"]
+        and policy.rank(level.category_id) > policy.rank(category_id)
+    )
+    answer["after"] = level.name if moves else None
+    return answer

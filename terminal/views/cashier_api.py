@@ -19,6 +19,7 @@ from customers import services as customer_services
 from customers import tiers as customer_tiers
 from customers.models import AccountType, Customer
 from loyalty.checks import confirm_check, evaluate_check
+from loyalty.checks import tiers as check_tiers
 from loyalty.models import CashierConfirmToken
 from loyalty.selectors.names import program_names
 from terminal.api.terminal import activation_answer, customer_answer
@@ -149,7 +150,23 @@ def customer_register(request):
     return JsonResponse(customer_payload(request, customer), status=201)
 
 
-def _result_html(request, result, lines):
+def _tier_preview(request, result) -> dict | None:
+    """The identified customer's tier progress and the tier this check would reach; the
+    program's tiers come from the per-version cache, so without tiers it costs no query."""
+    customer_id = (result.get("customer") or {}).get("id")
+    policy = check_tiers.policy_of(request.pos.program) if customer_id else None
+    if policy is None:
+        return None
+    return customer_tiers.check_preview(
+        policy=policy,
+        program=request.pos.program,
+        customer_id=customer_id,
+        amount_to_pay=Decimal(result["amount_to_pay"]),
+        at=timezone.now(),
+    )
+
+
+def _result_html(request, result, lines, tier=None):
     rows = [
         {"line": line, "result": position}
         for line, position in zip(lines, result.get("positions", []), strict=False)
@@ -161,6 +178,7 @@ def _result_html(request, result, lines):
             "rows": rows,
             "currency": request.business.currency,
             "names": program_names(request.pos.program),
+            "tier": tier,
         },
         request=request,
     )
@@ -173,7 +191,9 @@ def evaluate(request):
     with presented_codes(request, codes=check.coupons + check.gift_card_codes):
         result = evaluate_check(point_of_sale=request.pos, data=check)
     count_unknown_codes(request, result)
-    return JsonResponse({"result": result, "html": _result_html(request, result, lines)})
+    tier = _tier_preview(request, result)
+    html = _result_html(request, result, lines, tier)
+    return JsonResponse({"result": result, "html": html, "tier": tier})
 
 
 @require_POST

@@ -241,6 +241,8 @@
     renderLines();
     changed();
   }
+  // The item grid (grid.js) adds through the same path as the search.
+  root.addEventListener("till:add", function (event) { addLine(event.detail); });
   function renderLines() {
     var body = $("lines");
     body.innerHTML = "";

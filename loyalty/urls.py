@@ -12,6 +12,7 @@ from .views import (
     customers_bulk,
     dashboard,
     devices,
+    favourites,
     invitations,
     onboarding,
     program_io,
@@ -63,6 +64,7 @@ urlpatterns = [
     path("points-of-sale/", programs.PointOfSaleList.as_view(), name="pos_list"),
     path("points-of-sale/new/", programs.PointOfSaleCreate.as_view(), name="pos_create"),
     path("points-of-sale/<int:pk>/edit/", programs.PointOfSaleUpdate.as_view(), name="pos_edit"),
+    path("points-of-sale/<int:pk>/favourites/", favourites.pos_favourites, name="pos_favourites"),
     # rules
     path("rules/", rules.rule_index, name="rule_index"),
     path("programs/<int:program_pk>/rules/", rules.rule_list, name="rule_list"),

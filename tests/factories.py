@@ -23,6 +23,7 @@ from loyalty.models import (
     GoodsCategory,
     Membership,
     PointOfSale,
+    PosFavourite,
     Program,
     Rule,
     Sale,
@@ -346,3 +347,13 @@ class GiftCardFactory(factory.django.DjangoModelFactory):
                 kind=GiftCardEntry.Kind.ISSUE,
                 created_at=datetime.now(UTC),
             )
+
+
+class PosFavouriteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PosFavourite
+
+    point_of_sale = factory.SubFactory(PointOfSaleFactory)
+    business = factory.SelfAttribute("point_of_sale.business")
+    goods = factory.SubFactory(GoodsFactory, business=factory.SelfAttribute("..business"))
+    position = factory.Sequence(lambda n: n)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from coupons.models import CodeJob, PromotionChannel
 from customers import ledger
 from loyalty.checks import CheckInput, PositionInput, cancel_sale, confirm_check
-from loyalty.models import Invitation, Membership, Sale
+from loyalty.models import Invitation, Membership, PosFavourite, Sale
 from loyalty.models.base import TenantModel
 from loyalty.services.devices import issue_device
 from terminal.views.access import POS_SESSION_KEY
@@ -133,6 +133,9 @@ def build_world(**shop_fields) -> World:
         token_hash="1" * 64, sent_at=now, expires_at=now + timedelta(days=7),
     )  # fmt: skip
     device, _key = issue_device(point_of_sale=shop.pos, kind="terminal", name="Till")
+    PosFavourite.objects.create(
+        business=shop.business, point_of_sale=shop.pos, goods=shop.goods["LATTE"], position=0
+    )
     return World(
         shop=shop,
         owner=owner,
@@ -180,6 +183,7 @@ def _args(world: World) -> dict:
     return {
         "panel:program_edit": {"pk": shop.program.pk},
         "panel:pos_edit": {"pk": shop.pos.pk},
+        "panel:pos_favourites": {"pk": shop.pos.pk},
         "panel:rule_list": {"program_pk": shop.program.pk},
         "panel:rule_create": {"program_pk": shop.program.pk},
         "panel:rule_edit": {"pk": rule.pk},

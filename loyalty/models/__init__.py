@@ -1,5 +1,6 @@
 from .catalogue import Goods, GoodsCategory
 from .devices import Device
+from .favourites import PosFavourite
 from .rules import Rule
 from .sales import CashierConfirmToken, IdempotencyRecord, Sale, SalePosition, SaleRule
 from .staff import Invitation
@@ -19,6 +20,7 @@ __all__ = [
     "Invitation",
     "Membership",
     "PointOfSale",
+    "PosFavourite",
     "Program",
     "Rule",
     "Sale",

@@ -11,6 +11,22 @@
   var session = null;
   var idleTimer = null;
 
+  // Figures and dates in the page's language ("100,00", "6 січня 2027 р." in uk), as the
+  // server renders them: decimals come from the API as "100.00" strings.
+  var lang = document.documentElement.lang || undefined;
+  var decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
+  function amount(value) {
+    var n = Number(value);
+    return value === null || value === undefined || value === "" || !isFinite(n) ? String(value || "") : decimals.format(n);
+  }
+  function day(iso) {
+    // valid_to is in the business's time zone: its own date part is the day to show.
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m) return iso || "";
+    return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" })
+      .format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  }
+
   function deviceKey() { return window.localStorage.getItem(KEY) || ""; }
 
   function screen(name) {
@@ -176,7 +192,7 @@
     var parts = [];
     if (tier.tier) parts.push(tier.tier);
     if (tier.next) {
-      var missing = tier.measure === "visits" ? String(parseInt(tier.missing, 10)) : tier.missing;
+      var missing = tier.measure === "visits" ? String(parseInt(tier.missing, 10)) : amount(tier.missing);
       parts.push((tier.measure === "visits" ? text.moreVisitsTo : text.moreTo)
         .replace("%(missing)s", missing).replace("%(next)s", tier.next));
     }
@@ -226,13 +242,13 @@
       dt.textContent = label ? label.name : (key === "bonus" ? text.points : key);
       var dd = document.createElement("dd");
       // prepaid units are whole: "3", not "3.00"
-      var shown = label && label.whole ? figures.active.replace(/\.0+$/, "") : figures.active;
+      var shown = label && label.whole ? figures.active.replace(/\.0+$/, "") : amount(figures.active);
       dd.textContent = shown + (label && label.unit ? " " + label.unit : "");
       dd.dataset.testid = "balance-" + key;
       if (figures.pending && figures.pending !== "0.00") {
         var pending = document.createElement("span");
         pending.className = "muted small";
-        pending.textContent = " +" + figures.pending + " " + text.pending;
+        pending.textContent = " +" + amount(figures.pending) + " " + text.pending;
         dd.appendChild(pending);
       }
       div.appendChild(dt);
@@ -270,7 +286,7 @@
       var until = document.createElement("span");
       until.className = "muted small";
       var parts = [];
-      if (coupon.valid_to) parts.push(text.validUntil + " " + coupon.valid_to.slice(0, 10));
+      if (coupon.valid_to) parts.push(text.validUntil + " " + day(coupon.valid_to));
       if (!coupon.usable_here) parts.push(text.notUsableHere);
       until.textContent = parts.join(" · ");
       li.appendChild(label);
@@ -350,7 +366,7 @@
       }
       var price = document.createElement("span");
       price.className = "price";
-      price.textContent = text.price.replace("%(price)s", offer.price);
+      price.textContent = text.price.replace("%(price)s", amount(offer.price));
       var buy = document.createElement("button");
       buy.type = "button";
       buy.className = "btn btn--primary btn--big";

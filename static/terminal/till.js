@@ -38,6 +38,14 @@
     }, function () { throw { message: text.failed }; });
   }
 
+  // Prices in the page's language ("60,00" in uk), like the server-rendered totals.
+  var priceFormat = new Intl.NumberFormat(document.documentElement.lang || undefined,
+    { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
+  function shownPrice(value) {
+    var n = Number(value);
+    return value === "" || value == null || !isFinite(n) ? String(value || "") : priceFormat.format(n);
+  }
+
   function show(el, message, kind) {
     if (!message) { el.hidden = true; el.textContent = ""; return; }
     el.textContent = message;
@@ -211,7 +219,7 @@
       button.innerHTML = "<span></span><code></code><span class='num'></span>";
       button.children[0].textContent = item.title;
       button.children[1].textContent = item.code;
-      button.children[2].textContent = item.price;
+      button.children[2].textContent = shownPrice(item.price);
       li.appendChild(button);
       results.appendChild(li);
     });
@@ -241,6 +249,8 @@
     renderLines();
     changed();
   }
+  // The item grid (grid.js) adds through the same path as the search.
+  root.addEventListener("till:add", function (event) { addLine(event.detail); });
   function renderLines() {
     var body = $("lines");
     body.innerHTML = "";
@@ -252,7 +262,7 @@
         "<td><button type='button' class='btn btn--small btn--ghost remove'>×</button></td>";
       tr.querySelector(".line__title").textContent = line.title;
       tr.querySelector("code").textContent = line.code;
-      tr.children[1].textContent = line.price;
+      tr.children[1].textContent = shownPrice(line.price);
       var qty = tr.querySelector("input");
       qty.value = line.quantity;
       qty.dataset.index = index;

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
@@ -26,6 +27,7 @@ from core.errors import NotFound, Refused
 from core.net import client_address
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
+from coupons.selectors import series_title
 from customers import ledger, otp
 from customers import selectors as customer_selectors
 from customers import services as customer_services
@@ -164,12 +166,21 @@ def with_self_service(coupons: list[dict], point_of_sale) -> list[dict]:
     """Marks the coupons whose series allows self-service redemption at the kiosk (the
     kiosk shows them a "use this coupon" button)."""
     keys = {c["series"] for c in coupons}
-    allowed = set(
-        CouponSeries.objects.filter(
-            program_id=point_of_sale.program_id, key__in=keys, self_service=True
-        ).values_list("key", flat=True)
+    rows = CouponSeries.objects.filter(program_id=point_of_sale.program_id, key__in=keys).only(
+        "key", "title", "name", "self_service"
     )
-    return [{**c, "self_service": c["series"] in allowed} for c in coupons]
+    series = {row.key: row for row in rows}
+    allowed = {key for key, row in series.items() if row.self_service}
+    # The series' title in the customer's language: the page must not show the key (issue 21).
+    language = get_language() or ""
+    return [
+        {
+            **c,
+            "self_service": c["series"] in allowed,
+            "title": series_title(series[c["series"]], language) if c["series"] in series else "",
+        }
+        for c in coupons
+    ]
 
 
 def identified_answer(customer, *, point_of_sale, at) -> dict:

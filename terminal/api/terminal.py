@@ -25,6 +25,7 @@ from loyalty.models import Sale
 
 from ..code_budget import count_lookup, count_unknown_codes, presented_codes
 from . import serializers as s
+from .cancel_request import CancelRequestSerializer, parse_cancel
 from .check_request import parse_check
 from .common import IsTerminal, customer_for_action, request_hash
 from .throttles import CODE_THROTTLES
@@ -305,14 +306,21 @@ class SaleView(TerminalView):
 class CancelView(TerminalView):
     @extend_schema(
         summary="Cancel (refund) a confirmed sale; idempotent",
-        request=None,
-        responses={200: s.CheckResultSerializer, 404: s.ErrorSerializer},
+        description='The body is optional: `{"reason": "..."}` keeps why on the sale.',
+        request=CancelRequestSerializer,
+        examples=[
+            OpenApiExample(
+                "With a reason", value={"reason": "Wrong item rung up"}, request_only=True
+            )
+        ],
+        responses={200: s.CheckResultSerializer, 400: s.ErrorSerializer, 404: s.ErrorSerializer},
     )
     def post(self, request, sale_id):
+        reason = parse_cancel(request.data)  # a bad body writes nothing
         sale = scoped(Sale, self.device.business_id).filter(pk=sale_id).first()
         if sale is None:
             raise NotFound()
-        sale = cancel_sale(sale=sale, device=self.device)
+        sale = cancel_sale(sale=sale, device=self.device, reason=reason)
         sale = Sale.objects.select_related("point_of_sale").get(pk=sale.pk)
         return Response(sale_answer(sale))
 

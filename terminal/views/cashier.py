@@ -26,9 +26,10 @@ from customers import tiers as customer_tiers
 from giftcards.models import GiftCardSeries
 from loyalty.checks import cancel_sale
 from loyalty.middleware import SESSION_KEY
-from loyalty.models import Goods, Sale
+from loyalty.models import Goods, Membership, Sale
 from loyalty.selectors.names import program_names
 from loyalty.selectors.receipts import balances_after
+from loyalty.selectors.till_grid import till_grid
 from loyalty.services.approvals import approver, needs_approval
 
 from ..code_budget import count_lookup
@@ -101,6 +102,9 @@ def _switch_business(request):
     return redirect("cashier:choose_pos")
 
 
+FAVOURITE_EDITORS = (Membership.OWNER, Membership.MANAGER)
+
+
 @till_view
 def check(request):
     pos = request.pos
@@ -109,6 +113,9 @@ def check(request):
         "terminal/check.html",
         {
             "manual_rules": manual_rules(pos),
+            # the item grid: favourites of this point of sale, then goods by category
+            "grid": till_grid(pos),
+            "can_edit_favourites": request.membership.role in FAVOURITE_EDITORS,
             # payments.md: the gift cards the till can sell
             "gift_card_series": GiftCardSeries.objects.filter(program_id=pos.program_id),
             "currency": request.business.currency,

@@ -39,6 +39,7 @@ from tests.factories import (
     GoodsFactory,
     MembershipFactory,
     PointOfSaleFactory,
+    PosFavouriteFactory,
     ProgramFactory,
     RuleFactory,
     SaleFactory,
@@ -83,7 +84,8 @@ def fill_business_b():
     program = ProgramFactory(business=b, brand=BrandFactory(business=b))
     pos = PointOfSaleFactory(program=program)
     category = GoodsCategoryFactory(business=b)
-    GoodsFactory(business=b, category=category)
+    goods = GoodsFactory(business=b, category=category)
+    PosFavouriteFactory(point_of_sale=pos, goods=goods)
     customer_category = CustomerCategoryFactory(program=program)
     AccountTypeFactory(program=program)
     customer = CustomerFactory(business=b)

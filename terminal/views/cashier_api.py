@@ -57,6 +57,7 @@ def customer_payload(request, customer) -> dict:
         for c, a in zip(wallet, answer["coupons"], strict=False)
     ]
     balances = answer["balances"]
+    accounts = spendable_accounts(pos.program, balances)
     html = render_to_string(
         "terminal/_customer.html",
         {
@@ -65,7 +66,7 @@ def customer_payload(request, customer) -> dict:
             "coupons": coupons,
             "names": program_names(pos.program),
             "category": _category_name(customer, pos.program),
-            "spendable_accounts": spendable_accounts(pos.program, balances),
+            "spendable_accounts": accounts,
         },
         request=request,
     )
@@ -78,6 +79,8 @@ def customer_payload(request, customer) -> dict:
         # bonus and special points pay together (payments.md)
         "spendable": f"{max(points, Decimal('0.00')):.2f}",
         "html": html,
+        # the page offers each on the check's lines it pays for
+        "units_accounts": [a for a in accounts if a["units"]],
     }
 
 
@@ -101,6 +104,10 @@ def spendable_accounts(program, balances) -> list[dict]:
                     else f"{active:.2f}",
                 }
             )
+            if account_type.kind == AccountType.Kind.GOODS:  # what its units pay for
+                pays = account_type.pays_for or {}
+                accounts[-1]["goods"] = sorted(pays.get("goods") or ())
+                accounts[-1]["categories"] = sorted(pays.get("categories") or ())
     return accounts
 
 

@@ -22,7 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _load_server as srv  # noqa: E402
-from _load_program import check_body, new_phones, phones, pick_phone  # noqa: E402
+from _load_program import (  # noqa: E402
+    PAYMENT_AMOUNT,
+    WALLET,
+    check_body,
+    gift_card_codes,
+    new_phones,
+    phones,
+    pick_phone,
+)
 
 API = "/api/v1/terminal"
 
@@ -39,6 +47,13 @@ def main() -> int:
         choices=["half", "anonymous", "returning", "new", "spec"],
         default="half",
         help="whose checks: half anonymous (default), one kind, or quality.md's P2 mix",
+    )
+    parser.add_argument(
+        "--pay",
+        choices=["none", "wallet", "gift_card"],
+        default="none",
+        help="every check also pays 5.00 (LOAD_MIX=payments' entry): from a returning "
+        "customer's wallet (with --who returning) or from a gift card",
     )
     parser.add_argument("--query-times", action="store_true")
     parser.add_argument(
@@ -78,7 +93,18 @@ def main() -> int:
             return pick_phone(rnd, "spec", numbers, new_phones())
         return numbers[i % 50] if i % 2 else None
 
-    bodies = [check_body(rnd, phone=who(i)) for i in range(args.requests + 50)]
+    if args.pay != "none":  # the wallets and cards of LOAD_MIX=payments
+        print(srv.fund_payments(env, 50))
+    cards = gift_card_codes()
+
+    def payment(i):
+        if args.pay == "wallet":
+            return {"account": WALLET, "amount": PAYMENT_AMOUNT}
+        if args.pay == "gift_card":
+            return {"gift_card": cards[i % len(cards)], "amount": PAYMENT_AMOUNT}
+        return None
+
+    bodies = [check_body(rnd, phone=who(i), payment=payment(i)) for i in range(args.requests + 50)]
     serial = iter(range(10**9))
 
     def send(body):

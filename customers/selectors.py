@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import sql_rows
 from loyalty.models import Sale
@@ -221,7 +222,8 @@ def _check_accounts() -> list[str]:
 
 
 def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
-    """{key: {"name", "unit"}} of every balance a customer may hold in `program`, so that
+    """{key: {"name", "unit", "whole"[, "forms"]}} of every balance a customer may hold in
+    `program` ("forms": the unit's word by plural category, whole units only), so that
     the kiosk and the wallet page show each with its unit (payments.md): points, the
     currency for prepaid money, units for prepaid goods."""
     labels: dict = {
@@ -245,7 +247,19 @@ def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
             # shown as whole units ("3", not "3.00")
             "whole": account_type.in_units,
         }
+        if account_type.in_units:
+            labels[account_type.key]["forms"] = unit_forms()
     return labels
+
+
+def unit_forms() -> dict[str, str]:
+    """The word for units by plural category (CLDR's, as the browser's Intl.PluralRules
+    names them), in the active language: "1 unit", "3 units"; uk 1 одиниця, 3 одиниці,
+    5 одиниць. A fraction ("other") takes the form of 2."""
+    return {
+        category: ngettext("unit", "units", n)
+        for category, n in (("one", 1), ("few", 2), ("many", 5), ("other", 2))
+    }
 
 
 def figures_of_customers(customers):

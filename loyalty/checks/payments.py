@@ -2,19 +2,16 @@
 engine: loading the sources (constant queries whatever their number), the result's
 `payments` and `gift_cards_sold`, and the confirm's debits.
 
-Loading: the account types named and the customer's balances (two queries), the gift cards
+Loading: the account types named with the customer's balances in them (one query), the gift cards
 named (one query, locked at confirm in primary-key order), the series sold (one query).
 """
-
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ValidationFailed
 from core.statement import Statement
 from customers import ledger_debits
-from customers import selectors as customer_selectors
-from customers.models import Account, AccountType
+from customers.models import Account
 from giftcards import services as giftcards
 from loyalty.engine import payments as engine_payments
 
@@ -42,22 +39,19 @@ def attach(ctx, data, *, lock: bool) -> None:
         return
     keys = {p.account for p in data.payments if p.account}
     if keys:
-        types = AccountType.objects.filter(program=ctx.program, key__in=keys).values(
-            "key", "kind", "pays_for"
-        )
-        held = {}
-        if ctx.customer is not None:
-            held = customer_selectors.balances(
-                customer=ctx.customer, program=ctx.program, at=ctx.at
-            )
-        for row in types:
-            pays = row["pays_for"] or {}
-            ctx.account_sources[row["key"]] = engine_payments.AccountSource(
-                key=row["key"],
-                kind=row["kind"],
-                balance=held.get(row["key"], {}).get("active", Decimal("0.00")),
-                pays_goods=frozenset(pays.get("goods") or ()),
-                pays_categories=frozenset(pays.get("categories") or ()),
+        # The types and the customer's balances in them: one query.
+        for source in ledger_debits.debit_sources(
+            program_id=ctx.program.pk,
+            customer_id=ctx.customer.pk if ctx.customer is not None else None,
+            keys=keys,
+            at=ctx.at,
+        ):
+            ctx.account_sources[source.key] = engine_payments.AccountSource(
+                key=source.key,
+                kind=source.kind,
+                balance=source.balance,
+                pays_goods=frozenset(source.pays_for.get("goods") or ()),
+                pays_categories=frozenset(source.pays_for.get("categories") or ()),
             )
     codes = [p.gift_card for p in data.payments if p.gift_card]
     if codes:
@@ -197,10 +191,13 @@ def take(*, ctx, result, customer, accounts: dict, sale, at, statement) -> None:
 
 
 def account_keys(ctx, result) -> list[str]:
-    """The accounts the confirm will debit: locked together up front."""
+    """The accounts the confirm will debit, and when it debits any, those it credits: locked
+    together up front (one query, primary-key order)."""
     keys = [p.account for p in result.payments if p.source == "account"]
     if result.points_paid > 0:
         keys += list(POINTS)
+    if keys:
+        keys += [c.account for c in result.credits if c.amount > 0]
     return keys
 
 

@@ -1,6 +1,6 @@
 """What a receipt adds to the stored answer: the customer's balances after the sale."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Max, Q, Sum
 
@@ -9,10 +9,10 @@ from customers.models import LedgerEntry
 from .names import program_names
 
 
-def balances_after(sale) -> list[tuple[str, Decimal]]:
-    """(account name, balance) of the sale's customer in its program right after the sale:
-    the ledger up to the sale's own last entry (entries are append-only, ids grow), in two
-    queries. Reprinting the receipt later shows the same figures."""
+def balances_after(sale) -> list[tuple[str, Decimal, bool]]:
+    """(account name, balance, counted in whole units) of the sale's customer in its program
+    right after the sale: the ledger up to the sale's own last entry (entries are append-only,
+    ids grow), in two queries. Reprinting the receipt later shows the same figures."""
     if sale.customer_id is None:
         return []
     entries = LedgerEntry.objects.filter(
@@ -30,5 +30,10 @@ def balances_after(sale) -> list[tuple[str, Decimal]]:
     )
     names = program_names(sale.program) if rows else None
     return [
-        (names.account(row["account__key"]), row["total"].quantize(Decimal("0.01"))) for row in rows
+        (
+            names.account(row["account__key"]),
+            row["total"].quantize(Decimal("0.01"), ROUND_HALF_UP),
+            names.in_units(row["account__key"]),  # prepaid goods: "2 units", not "2.00"
+        )
+        for row in rows
     ]

@@ -2,7 +2,8 @@
 
 One place for the words and formats staff and customers read (issue 21):
 - `value|amount`: money or points ("165.00" from an answer) in the viewer's locale (uk
-  writes 165,00); `value|units`: prepaid units, whole ("3" for "3.00");
+  writes 165,00); `value|units`: prepaid units, whole ("3" for "3.00"); `value|unit_count`:
+  whole units with their word ("1 unit", "3 units"), `value|unit_word` the word alone;
   `{% account_amount names key value %}`: a balance as its account counts it;
 - `value|local_date`, `value|local_datetime`: an ISO text, a date or a datetime in the
   active time zone (the business's: loyalty.middleware and the cashier and public views
@@ -20,6 +21,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from loyalty.checks.messages import shown_message
 
@@ -49,6 +51,30 @@ def units(value):
         return value
     places = 0 if number == number.to_integral_value() else 2
     return formats.number_format(number, places, use_l10n=True)
+
+
+def unit_plural_count(value) -> int:
+    """The count ngettext picks the word's form by: the whole number of units; a fraction
+    (none should exist) takes the form of 2 (en "units", uk "одиниці", right for fractions)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return 2
+    return int(number) if number == number.to_integral_value() else 2
+
+
+@register.filter
+def unit_count(value):
+    """Prepaid units with their word in the viewer's language: "1 unit", "3 units"."""
+    if value in (None, ""):
+        return ""
+    return ngettext("%(n)s unit", "%(n)s units", unit_plural_count(value)) % {"n": units(value)}
+
+
+@register.filter
+def unit_word(value):
+    """The word for `value` units alone ("unit", "units"), after a number shown apart."""
+    return ngettext("unit", "units", unit_plural_count(value))
 
 
 @register.simple_tag

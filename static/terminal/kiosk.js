@@ -230,6 +230,14 @@
     });
   }
 
+  // "1 unit", "3 units" (uk: 1 одиниця, 3 одиниці, 5 одиниць): the server sends the word's
+  // forms by plural category; the browser's Intl.PluralRules picks one for the page's language.
+  function unitWord(label, shown) {
+    if (!label.forms || !window.Intl || !Intl.PluralRules) return label.unit;
+    var category = new Intl.PluralRules(document.documentElement.lang || "en").select(Number(shown));
+    return label.forms[category] || label.unit;
+  }
+
   function renderBalances() {
     var list = $("balances");
     list.innerHTML = "";
@@ -243,7 +251,7 @@
       var dd = document.createElement("dd");
       // prepaid units are whole: "3", not "3.00"
       var shown = label && label.whole ? figures.active.replace(/\.0+$/, "") : amount(figures.active);
-      dd.textContent = shown + (label && label.unit ? " " + label.unit : "");
+      dd.textContent = shown + (label && label.unit ? " " + unitWord(label, shown) : "");
       dd.dataset.testid = "balance-" + key;
       if (figures.pending && figures.pending !== "0.00") {
         var pending = document.createElement("span");

@@ -58,6 +58,9 @@
     state.customer = data ? data.customer : null;
     state.spendable = data ? data.spendable : "0.00";
     state.accounts = {};  // another customer's balances: the amounts typed go
+    state.units = data && data.units_accounts || [];  // offered on the lines they cover
+    state.unitsPaid = {};
+    renderLines();
     $("customer").innerHTML = data ? data.html : $("customer").dataset.empty;
     $("customer-clear").hidden = !data;
     var points = $("points");
@@ -244,7 +247,8 @@
     if (line) {
       line.quantity = String(Math.round((parseFloat(line.quantity) + 1) * 1000) / 1000);
     } else {
-      state.lines.push({ code: item.code, title: item.title, price: item.price, quantity: "1" });
+      state.lines.push({ code: item.code, title: item.title, price: item.price, quantity: "1",
+                         category: item.category || "" });
     }
     renderLines();
     changed();
@@ -270,6 +274,7 @@
       var remove = tr.querySelector(".remove");
       remove.dataset.index = index;
       remove.setAttribute("aria-label", text.remove + " " + line.title);
+      unitsControl(line, index, tr);
       body.appendChild(tr);
     });
     $("lines-empty").hidden = state.lines.length > 0;
@@ -347,6 +352,61 @@
     event.preventDefault();
     var input = $("coupon-code");
     addCoupon(input.value).then(function (added) { if (added) input.value = ""; });
+  });
+
+  /* ---- units on the lines they pay for (payments.md: an account's `pays_for`) ---- */
+  function unitsFor(line) {
+    return (state.units || []).filter(function (a) {
+      return a.goods.indexOf(line.code) >= 0 ||
+        (!!line.category && a.categories.indexOf(line.category) >= 0);
+    })[0];
+  }
+  function unitsTyped(account) {
+    var typed = state.accounts[account.key];
+    return typed && typed.value ? parseInt(typed.value, 10) || 0 : 0;
+  }
+  // Whole units only: as many as the line holds, at most what the account has left.
+  function unitsOffered(line, account) {
+    var left = Math.floor(parseFloat(account.active)) - unitsTyped(account);
+    return Math.min(Math.floor(parseFloat(line.quantity) || 0), left);
+  }
+  function unitsControl(line, index, tr) {
+    var account = unitsFor(line);
+    if (!account || (state.unitsPaid || {})[line.code]) return;
+    var n = unitsOffered(line, account);
+    if (n < 1) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn--small pay-units";
+    button.dataset.index = index;
+    button.textContent = text.payUnits.replace("%(name)s", account.name).replace("%(n)s", n);
+    var wrap = document.createElement("span");
+    wrap.className = "pay-units-wrap";
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(button);
+    tr.children[0].appendChild(wrap);
+  }
+  // A quantity typed changes what the line's control offers (without redrawing the input).
+  $("lines").addEventListener("input", function (event) {
+    if (!event.target.classList.contains("input--qty")) return;
+    var tr = event.target.closest("tr"), index = Number(event.target.dataset.index);
+    var old = tr.querySelector(".pay-units-wrap");
+    if (old) old.remove();
+    unitsControl(state.lines[index], index, tr);
+  });
+  $("lines").addEventListener("click", function (event) {
+    var button = event.target.closest(".pay-units");
+    if (!button) return;
+    var line = state.lines[Number(button.dataset.index)], account = unitsFor(line);
+    var n = account ? unitsOffered(line, account) : 0;
+    if (n < 1) return;
+    var value = String(unitsTyped(account) + n);
+    state.accounts[account.key] = { value: value, units: true };
+    var input = $("pay-" + account.key);
+    if (input) input.value = value;  // "Pay from balances" shows the units the check takes
+    state.unitsPaid[line.code] = account.key;
+    renderLines();
+    changed();
   });
 
   /* ---- payments from balances, gift cards (payments.md) ---- */

@@ -6,7 +6,9 @@ and runs each value through its validators), a sixth of an evaluate. So a body m
 plainly valid values (strings within their lengths, amounts like "12.50") is read by the
 short path below; anything else (a missing or blank field, a number in exponent notation,
 a negative amount, a stray type) goes through the serializer, which accepts or words the
-error exactly as before. tests/terminal/test_check_request.py checks that both paths agree.
+error exactly as before. payments.md's `payments` and `gift_cards_sold` take the short path
+too (1 check in 5 carries them in LOAD_MIX=payments). tests/terminal/test_check_request.py
+checks that both paths agree.
 """
 
 import re
@@ -15,7 +17,15 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from loyalty.checks import CheckInput, PositionInput
-from loyalty.checks.inputs import MAX_COUPONS, MAX_MANUAL_RULES, MAX_POSITIONS
+from loyalty.checks.inputs import (
+    MAX_COUPONS,
+    MAX_GIFT_CARDS_SOLD,
+    MAX_MANUAL_RULES,
+    MAX_PAYMENTS,
+    MAX_POSITIONS,
+    GiftCardSaleInput,
+    PaymentInput,
+)
 
 from .serializers import CheckRequestSerializer
 
@@ -24,11 +34,13 @@ from .serializers import CheckRequestSerializer
 _PRICE = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,2})?")
 _QUANTITY = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,3})?")
 _POINTS = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
+_UNITS = _QUANTITY  # PaymentSerializer.units: 12 digits, 3 of them decimal
 # What CharField's validators refuse: NUL and lone surrogates.
 _REFUSED_CHARS = re.compile("[\x00\ud800-\udfff]")
 _CENT = Decimal("0.01")
 _THOUSANDTH = Decimal("0.001")
 _MIN_QUANTITY = Decimal("0.001")
+_MIN_AMOUNT = Decimal("0.01")
 _CUSTOMER_KEYS = {"phone": 40, "card": 80}
 _TIME = serializers.DateTimeField(allow_null=True)
 
@@ -48,8 +60,8 @@ def parse_check(data) -> CheckInput:
 
 
 def _read(data) -> CheckInput:
-    if type(data) is not dict or "payments" in data or "gift_cards_sold" in data:
-        raise _Fallback  # payments.md's fields are read by the serializer alone
+    if type(data) is not dict:
+        raise _Fallback
     positions = data.get("positions")
     if type(positions) is not list or not 0 < len(positions) <= MAX_POSITIONS:
         raise _Fallback
@@ -70,6 +82,51 @@ def _read(data) -> CheckInput:
         pay_with_points=_amount(data.get("pay_with_points", "0"), _POINTS, _CENT),
         external_id="" if external_id is None else _text(external_id, 100, blank=True),
         time=_time(data.get("time")),
+        payments=_entries(data, "payments", MAX_PAYMENTS, _payment),
+        gift_cards_sold=_entries(data, "gift_cards_sold", MAX_GIFT_CARDS_SOLD, _gift_card_sold),
+    )
+
+
+def _entries(data, name: str, most: int, read) -> tuple:
+    """payments.md's lists: absent or a list of at most `most` plainly valid entries."""
+    if name not in data:
+        return ()
+    entries = data[name]
+    if type(entries) is not list or len(entries) > most:
+        raise _Fallback
+    return tuple(read(entry) for entry in entries)
+
+
+def _payment(p) -> PaymentInput:
+    # PaymentSerializer: exactly one of account / gift_card, exactly one of amount / units.
+    if type(p) is not dict or ("account" in p) == ("gift_card" in p):
+        raise _Fallback
+    if ("amount" in p) == ("units" in p):
+        raise _Fallback
+    account = _text(p["account"], 80) if "account" in p else None
+    gift_card = _text(p["gift_card"], 80) if "gift_card" in p else None
+    amount = units = None
+    if "amount" in p:
+        amount = _amount(p["amount"], _POINTS, _CENT)
+        if amount < _MIN_AMOUNT:
+            raise _Fallback
+    else:
+        units = _amount(p["units"], _UNITS, _THOUSANDTH)
+        if units < _MIN_QUANTITY:
+            raise _Fallback
+    return PaymentInput(account=account, gift_card=gift_card, amount=amount, units=units)
+
+
+def _gift_card_sold(g) -> GiftCardSaleInput:
+    if type(g) is not dict or "series" not in g or "amount" not in g:
+        raise _Fallback
+    amount = _amount(g["amount"], _POINTS, _CENT)
+    if amount < _MIN_AMOUNT:
+        raise _Fallback
+    return GiftCardSaleInput(
+        series=_text(g["series"], 80),
+        amount=amount,
+        code=_text(g.get("code", ""), 80, blank=True),
     )
 
 

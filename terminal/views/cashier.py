@@ -129,6 +129,8 @@ def check(request):
                 "giftCard": _("Gift card"),
                 "sell": _("Sell"),
                 "checking": _("Checking the code…"),
+                # payments.md: a units account offered on a line it pays for
+                "payUnits": _("Pay with %(name)s (%(n)s)"),
             },
             "urls": {
                 "goods": reverse("cashier:api_goods"),

@@ -59,6 +59,7 @@ def customer_payload(request, customer) -> dict:
         for c, a in zip(wallet, answer["coupons"], strict=False)
     ]
     balances = answer["balances"]
+    accounts = spendable_accounts(pos.program, balances)
     # The tier and what is missing to the next, before the confirm (promotions.md "Tiers")
     tier = customer_tiers.customer_progress(customer=customer, program=pos.program, at=now)
     html = render_to_string(
@@ -69,7 +70,7 @@ def customer_payload(request, customer) -> dict:
             "coupons": coupons,
             "names": program_names(pos.program),
             "category": _category_name(customer, pos.program),
-            "spendable_accounts": spendable_accounts(pos.program, balances),
+            "spendable_accounts": accounts,
             "tier": tier,
         },
         request=request,
@@ -84,6 +85,8 @@ def customer_payload(request, customer) -> dict:
         "spendable": f"{max(points, Decimal('0.00')):.2f}",
         "html": html,
         "tier": tier,
+        # the page offers each on the check's lines it pays for
+        "units_accounts": [a for a in accounts if a["units"]],
     }
 
 
@@ -107,6 +110,10 @@ def spendable_accounts(program, balances) -> list[dict]:
                     else f"{active:.2f}",
                 }
             )
+            if account_type.kind == AccountType.Kind.GOODS:  # what its units pay for
+                pays = account_type.pays_for or {}
+                accounts[-1]["goods"] = sorted(pays.get("goods") or ())
+                accounts[-1]["categories"] = sorted(pays.get("categories") or ())
     return accounts
 
 

@@ -76,6 +76,16 @@ plain_positions = st.fixed_dictionaries(
      "quantity": st.one_of(plain_amounts, st.integers(1, 99))},
     optional={"title": plain_texts, "category": st.one_of(plain_texts, st.none())},
 )  # fmt: skip
+# payments.md: an account or a gift card, with an amount or (an account) whole units.
+plain_payments = st.one_of(
+    st.builds(dict, account=plain_texts, amount=plain_amounts),
+    st.builds(dict, account=plain_texts, units=st.one_of(plain_amounts, st.integers(1, 9))),
+    st.builds(dict, gift_card=plain_texts, amount=st.one_of(plain_amounts, st.integers(1, 99))),
+)
+plain_gift_cards_sold = st.fixed_dictionaries(
+    {"series": plain_texts, "amount": plain_amounts},
+    optional={"code": st.one_of(plain_texts, st.just(""))},
+)
 plain_bodies = st.fixed_dictionaries(
     {"positions": st.lists(plain_positions, min_size=1, max_size=3)},
     optional={
@@ -90,6 +100,8 @@ plain_bodies = st.fixed_dictionaries(
         "pay_with_points": st.one_of(plain_amounts, st.integers(0, 99)),
         "external_id": st.one_of(plain_texts, st.none()),
         "time": st.sampled_from([None, "2026-03-10T12:00:00+02:00", "2026-03-10T12:00:00"]),
+        "payments": st.lists(plain_payments, max_size=3),
+        "gift_cards_sold": st.lists(plain_gift_cards_sold, max_size=2),
     },
 )
 odd_values = st.one_of(
@@ -100,8 +112,10 @@ odd_values = st.one_of(
     st.sampled_from(["", "yesterday", [], {}]),
 )
 FIELDS = ["positions", "customer", "manual_rules", "coupons", "pay_with_points", "external_id",
-          "time"]  # fmt: skip
+          "time", "payments", "gift_cards_sold"]  # fmt: skip
 POSITION_FIELDS = ["code", "title", "category", "price", "quantity"]
+PAYMENT_FIELDS = ["account", "gift_card", "amount", "units"]
+GIFT_CARD_SOLD_FIELDS = ["series", "amount", "code"]
 
 
 def _agrees(body) -> bool:
@@ -136,6 +150,28 @@ def test_one_odd_value_anywhere_is_judged_as_the_serializer_judges_it(body, data
         position[data.draw(st.sampled_from(POSITION_FIELDS))] = value
     else:
         body[data.draw(st.sampled_from(FIELDS))] = value
+    event("short path" if _agrees(body) else "serializer")
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_bodies, st.data())
+def test_one_odd_value_in_a_payment_or_a_gift_card_sold_is_judged_as_the_serializer_does(
+    body, data
+):
+    """payments.md's entries on the short path: an odd, missing or extra value in one of
+    them is worded exactly as the serializer words it (`payments[0].amount` and so on)."""
+    name, fields = data.draw(
+        st.sampled_from([("payments", PAYMENT_FIELDS), ("gift_cards_sold", GIFT_CARD_SOLD_FIELDS)])
+    )
+    entries = body.setdefault(name, [])
+    if not entries:
+        entries.append(data.draw(plain_payments if name == "payments" else plain_gift_cards_sold))
+    entry = data.draw(st.sampled_from(entries))
+    key = data.draw(st.sampled_from(fields))
+    if data.draw(st.booleans(), label="remove it"):
+        entry.pop(key, None)
+    else:
+        entry[key] = data.draw(odd_values, label="odd value")
     event("short path" if _agrees(body) else "serializer")
 
 
@@ -189,3 +225,65 @@ def test_refused_bodies_are_worded_by_the_serializer(body, field):
     with pytest.raises(ValidationError) as raised:
         check_request.parse_check(body)
     assert field in raised.value.detail
+
+
+def test_a_body_with_payments_and_gift_cards_sold_takes_the_short_path():
+    body = {
+        "customer": {"phone": "+380501112233"},
+        "positions": [{"code": "A", "price": "100", "quantity": "1"}],
+        "payments": [
+            {"account": " wallet ", "amount": "5"},
+            {"account": "car-wash", "units": 2},
+            {"gift_card": "GC-1234-5678", "amount": "30.50"},
+        ],
+        "gift_cards_sold": [{"series": "gc", "amount": "500"}, {"series": "gc", "amount": 200,
+                                                               "code": "GC-0000-0001"}],
+    }  # fmt: skip
+    short = _short(body)
+    assert short is not None
+    assert [(p.account, p.gift_card, str(p.amount), str(p.units)) for p in short.payments] == [
+        ("wallet", None, "5.00", "None"),
+        ("car-wash", None, "None", "2.000"),
+        (None, "GC-1234-5678", "30.50", "None"),
+    ]
+    assert [(g.series, str(g.amount), g.code) for g in short.gift_cards_sold] == [
+        ("gc", "500.00", ""),
+        ("gc", "200.00", "GC-0000-0001"),
+    ]
+    assert _plain(short) == _plain(_serializer(body)[0])
+
+
+_ONE = [{"code": "A", "price": "1", "quantity": "1"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"payments": [{"account": "w", "amount": "0.00"}]}, ("payments", 0, "amount")),
+        ({"payments": [{"account": "w", "amount": "1.005"}]}, ("payments", 0, "amount")),
+        ({"payments": [{"account": "w", "units": "0.0001"}]}, ("payments", 0, "units")),
+        ({"payments": [{"account": "w"}]}, ("payments", 0, "amount")),
+        ({"payments": [{"account": "w", "amount": "1", "units": "1"}]}, ("payments", 0, "units")),
+        ({"payments": [{"account": "w", "gift_card": "G", "amount": "1"}]},
+         ("payments", 0, "non_field_errors")),
+        ({"payments": [{"account": " ", "amount": "1"}]}, ("payments", 0, "account")),
+        ({"payments": [{"gift_card": "G" * 81, "amount": "1"}]}, ("payments", 0, "gift_card")),
+        ({"payments": [{"gift_card": "G", "amount": "1"}] * 11}, ("payments",)),
+        ({"payments": None}, ("payments",)),
+        ({"gift_cards_sold": [{"series": "gc", "amount": "-5"}]},
+         ("gift_cards_sold", 0, "amount")),
+        ({"gift_cards_sold": [{"amount": "5"}]}, ("gift_cards_sold", 0, "series")),
+        ({"gift_cards_sold": [{"series": "gc", "amount": "5", "code": None}]},
+         ("gift_cards_sold", 0, "code")),
+    ],
+)  # fmt: skip
+def test_refused_payments_are_worded_by_the_serializer(body, path):
+    body = {"positions": _ONE, **body}
+    assert _short(body) is None
+    with pytest.raises(ValidationError) as raised:
+        check_request.parse_check(body)
+    detail = raised.value.detail
+    assert detail == _serializer(body)[1]
+    for step in path:
+        detail = detail[step]
+    assert detail

@@ -71,7 +71,12 @@ def test_the_kiosk_names_each_balance_with_its_unit(client):
     answer = kiosk.post(
         "/api/v1/kiosk/identify", {"card": shop.customer.card_code}, format="json"
     ).json()
-    assert answer["accounts"]["car-wash"] == {"name": "Car washes", "unit": "units", "whole": True}
+    assert answer["accounts"]["car-wash"] == {
+        "name": "Car washes",
+        "unit": "units",
+        "whole": True,
+        "forms": {"one": "unit", "few": "units", "many": "units", "other": "units"},
+    }
     assert answer["accounts"]["wallet"]["whole"] is False
     assert answer["accounts"]["wallet"]["unit"] == shop.business.currency
     assert answer["balances"]["car-wash"]["active"] == "3.00"

@@ -162,14 +162,23 @@ def _localized(texts: dict) -> str:
 
 def with_self_service(coupons: list[dict], point_of_sale) -> list[dict]:
     """Marks the coupons whose series allows self-service redemption at the kiosk (the
-    kiosk shows them a "use this coupon" button)."""
+    kiosk shows them a "use this coupon" button) and those that may be given away."""
     keys = {c["series"] for c in coupons}
-    allowed = set(
-        CouponSeries.objects.filter(
-            program_id=point_of_sale.program_id, key__in=keys, self_service=True
-        ).values_list("key", flat=True)
-    )
-    return [{**c, "self_service": c["series"] in allowed} for c in coupons]
+    flags = {
+        key: (self_service, transferable)
+        for key, self_service, transferable in CouponSeries.objects.filter(
+            program_id=point_of_sale.program_id, key__in=keys
+        ).values_list("key", "self_service", "transferable")
+    }
+    # transferable: the kiosk offers "Give to a friend" (kiosk/coupons/{code}/gift)
+    return [
+        {
+            **c,
+            "self_service": flags.get(c["series"], (False, False))[0],
+            "transferable": flags.get(c["series"], (False, False))[1],
+        }
+        for c in coupons
+    ]
 
 
 def identified_answer(customer, *, point_of_sale, at) -> dict:

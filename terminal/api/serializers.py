@@ -188,6 +188,8 @@ class CouponAnswerSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True)
     # kiosk answers only: the series lets the customer use it alone at the kiosk
     self_service = serializers.BooleanField(required=False)
+    # kiosk answers only: the series lets the customer give it to a friend
+    transferable = serializers.BooleanField(required=False)
 
 
 class CustomerAnswerSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """The kiosk scans a card's QR with the tablet's camera (Chromium's fake camera plays a video
 made from the QR), identifies the customer and redeems a self-service coupon; a coupon's link
-QR is read from a photo (the library's file input). 390x844 in en and uk; the bar shows the
+QR is read from a photo (the library's file input) and given to a friend by a link. 390x844 in en and uk; the bar shows the
 business's name, and its logo where it has one."""
 
 import io
@@ -11,7 +11,7 @@ from PIL import Image
 
 from core.links import COUPON, public_path
 from core.qr import qr_image
-from coupons.models import Coupon
+from coupons.models import Coupon, Gift
 from loyalty.services.devices import issue_device
 from tests.factories import CouponSeriesFactory
 from tests.terminal.cashier.shop import make_shop
@@ -71,6 +71,7 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
     free_series = CouponSeriesFactory(
         program=shop.program, business=shop.business, key="free-tea", name="Free tea",
         title={"en": "Free tea", "uk": "Безкоштовний чай"}, kiosk_price=Decimal("10.00"),
+        transferable=True,
     )  # fmt: skip
     free = shop.free_coupon(series=free_series)
 
@@ -142,6 +143,14 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
         page.set_input_files("#scan-file", str(photo))
         expect(page.locator("#wallet")).to_contain_text(free.code)
         shoot(page, f"kiosk-scan-04-photo-{lang}")
+
+        # the scanned coupon may be given: a link for the friend's phone to scan
+        page.click("[data-testid=give-coupon]")
+        page.wait_for_selector("#screen-gift:not([hidden])")
+        page.click("#gift-link")
+        expect(page.locator("[data-testid=gift-url]")).to_contain_text("/t/")
+        expect(page.locator("#gift-qr")).to_be_visible()
+        shoot(page, f"kiosk-scan-05-gift-{lang}")
         assert errors == []
         context.close()
         chromium.close()
@@ -150,3 +159,4 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
     assert coupon.state == Coupon.State.REDEEMED
     free.refresh_from_db()
     assert free.state == Coupon.State.IN_WALLET and free.customer_id == shop.customer.pk
+    assert Gift.objects.filter(coupon=free, giver=shop.customer).exists()

@@ -1,9 +1,11 @@
 """The kiosk scans a card's QR with the tablet's camera (Chromium's fake camera plays a video
 made from the QR), identifies the customer and redeems a self-service coupon; a coupon's link
-QR is read from a photo (the library's file input) and given to a friend by a link. 390x844 in en and uk; the bar shows the
+QR is read from a photo (the library's file input) and given to a friend by a link; the till
+without BarcodeDetector scans with the same library. 390x844 in en and uk; the bar shows the
 business's name, and its logo where it has one."""
 
 import io
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -42,6 +44,45 @@ def write_y4m(path, frame: Image.Image, frames: int = 10) -> None:
             out.write(b"FRAME\n" + luma + chroma + chroma)
 
 
+@contextmanager
+def fake_camera_page(video, *, locale="en-US", viewport=None):
+    """A page whose camera plays `video` (a browser of its own: the fake camera is a launch
+    flag), camera allowed; its JS errors in `page.js_errors`."""
+    reason = _why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                *ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        context = chromium.new_context(
+            viewport=viewport or {"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=viewport is None,
+            has_touch=True,
+            locale=locale,
+            permissions=["camera"],
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+        try:
+            yield page
+        finally:
+            context.close()
+            chromium.close()
+
+
 def logo_png() -> bytes:
     image = Image.new("RGB", (120, 60), (0, 128, 120))
     out = io.BytesIO()
@@ -53,11 +94,8 @@ def logo_png() -> bytes:
 def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
     live_server, vendor_assets, shoot, tmp_path, lang
 ):
-    reason = _why_unavailable()
-    if reason:
-        pytest.skip(reason)
     from django.core.files.base import ContentFile
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shop = make_shop(name="Coffee Lab")
     if lang == "uk":  # one business with a logo, one without (its name only)
@@ -80,29 +118,8 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
     photo = tmp_path / "coupon.png"
     qr_frame(live_server.url + public_path(COUPON, free.code)).save(photo)
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        context = chromium.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale={"en": "en-US", "uk": "uk-UA"}[lang],
-            permissions=["camera"],
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with fake_camera_page(video, locale={"en": "en-US", "uk": "uk-UA"}[lang]) as page:
+        errors = page.js_errors
         # The test server serves no media (DEBUG off): the logo's bytes come from here.
         page.route(
             "**/media/**", lambda route: route.fulfill(body=logo_png(), content_type="image/png")
@@ -152,11 +169,30 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
         expect(page.locator("#gift-qr")).to_be_visible()
         shoot(page, f"kiosk-scan-05-gift-{lang}")
         assert errors == []
-        context.close()
-        chromium.close()
 
     coupon.refresh_from_db()
     assert coupon.state == Coupon.State.REDEEMED
     free.refresh_from_db()
     assert free.state == Coupon.State.IN_WALLET and free.customer_id == shop.customer.pk
     assert Gift.objects.filter(coupon=free, giver=shop.customer).exists()
+
+
+def test_the_till_without_barcode_detector_scans_a_card_with_the_library(
+    live_server, vendor_assets, tmp_path
+):
+    from playwright.sync_api import expect
+
+    from .test_cashier_flow import open_till
+
+    shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
+    video = tmp_path / "card.y4m"
+    write_y4m(video, qr_frame(shop.customer.card_code))
+    with fake_camera_page(video, viewport={"width": 1280, "height": 860}) as page:
+        open_till(page, live_server)
+        assert page.evaluate("'BarcodeDetector' in window") is False  # Chromium on Linux
+        expect(page.locator("#scan")).to_be_visible()
+        page.click("#scan")
+        expect(page.locator("#identify-value")).to_have_value(shop.customer.card_code)
+        expect(page.locator("#customer")).to_contain_text("Olena")
+        expect(page.locator("#scanner")).to_be_hidden()
+        assert page.js_errors == []

@@ -18,7 +18,7 @@ from loyalty.services.devices import issue_device
 from tests.factories import CouponSeriesFactory
 from tests.terminal.cashier.shop import make_shop
 
-from .conftest import ARGS, CHROMIUM, _why_unavailable
+from .conftest import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,42 +45,37 @@ def write_y4m(path, frame: Image.Image, frames: int = 10) -> None:
 
 
 @contextmanager
-def fake_camera_page(video, *, locale="en-US", viewport=None):
-    """A page whose camera plays `video` (a browser of its own: the fake camera is a launch
-    flag), camera allowed; its JS errors in `page.js_errors`."""
-    reason = _why_unavailable()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        context = chromium.new_context(
-            viewport=viewport or {"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=viewport is None,
-            has_touch=True,
-            locale=locale,
-            permissions=["camera"],
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-        try:
-            yield page
-        finally:
-            context.close()
-            chromium.close()
+def fake_camera_page(browser, video, *, locale="en-US", viewport=None):
+    """A page whose camera plays `video`, camera allowed; its JS errors in `page.js_errors`.
+    A Chromium of its own (the fake camera is a launch flag), started by the session's
+    Playwright (`browser`'s): a second Playwright cannot run in the same thread."""
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    context = chromium.new_context(
+        viewport=viewport or {"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=viewport is None,
+        has_touch=True,
+        locale=locale,
+        permissions=["camera"],
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+        chromium.close()
 
 
 def logo_png() -> bytes:
@@ -92,7 +87,7 @@ def logo_png() -> bytes:
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
-    live_server, vendor_assets, shoot, tmp_path, lang
+    live_server, browser, vendor_assets, shoot, tmp_path, lang
 ):
     from django.core.files.base import ContentFile
     from playwright.sync_api import expect
@@ -118,7 +113,7 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
     photo = tmp_path / "coupon.png"
     qr_frame(live_server.url + public_path(COUPON, free.code)).save(photo)
 
-    with fake_camera_page(video, locale={"en": "en-US", "uk": "uk-UA"}[lang]) as page:
+    with fake_camera_page(browser, video, locale={"en": "en-US", "uk": "uk-UA"}[lang]) as page:
         errors = page.js_errors
         # The test server serves no media (DEBUG off): the logo's bytes come from here.
         page.route(
@@ -178,7 +173,7 @@ def test_kiosk_scans_a_card_qr_and_redeems_a_self_service_coupon(
 
 
 def test_the_till_without_barcode_detector_scans_a_card_with_the_library(
-    live_server, vendor_assets, tmp_path
+    live_server, browser, vendor_assets, tmp_path
 ):
     from playwright.sync_api import expect
 
@@ -187,7 +182,7 @@ def test_the_till_without_barcode_detector_scans_a_card_with_the_library(
     shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
     video = tmp_path / "card.y4m"
     write_y4m(video, qr_frame(shop.customer.card_code))
-    with fake_camera_page(video, viewport={"width": 1280, "height": 860}) as page:
+    with fake_camera_page(browser, video, viewport={"width": 1280, "height": 860}) as page:
         open_till(page, live_server)
         assert page.evaluate("'BarcodeDetector' in window") is False  # Chromium on Linux
         expect(page.locator("#scan")).to_be_visible()

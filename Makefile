@@ -13,7 +13,7 @@ DEV_ENV := DEBUG=1
 # PostgreSQL in var/pg, started for the command (and stopped after it, unless it was running).
 WITH_DB := scripts/local_pg.sh
 
-.PHONY: help install run serve migrate messages compilemessages static seed test \
+.PHONY: help install assets run serve migrate messages compilemessages static seed test \
 	lint fmt bench bench-history clean check-ledger restore-drill db-stop
 
 help:
@@ -31,10 +31,15 @@ help:
 $(STAMP): pyproject.toml scripts/setup_env.sh
 	scripts/setup_env.sh
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# Third-party browser assets (the kiosk's QR scanner): pinned npm tarballs, integrity-checked,
+# into the git-ignored static/vendor/; a no-op when present (scripts/fetch_assets.py).
+assets: $(STAMP)
+	$(PY) scripts/fetch_assets.py
 
 # One local PostgreSQL for the whole run: started here, stopped when the server stops.
-run: $(STAMP) compilemessages static
+run: install compilemessages static
 	$(WITH_DB) $(MAKE) --no-print-directory migrate seed serve
 
 serve: $(STAMP)
@@ -59,7 +64,7 @@ compilemessages: $(STAMP)
 		echo "WARNING: gettext (msgfmt) is missing; translations are not compiled" >&2; \
 	fi
 
-static: $(STAMP)
+static: install
 	$(DEV_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 
 seed: $(STAMP)
@@ -74,7 +79,7 @@ messages: $(STAMP)
 	$(DEV_ENV) $(MANAGE) makemessages -l uk --ignore=.venv --ignore=var --ignore=node_modules \
 		--ignore=tests
 
-test: $(STAMP) lint
+test: install lint
 	@# Every model change ships with its migration.
 	@mkdir -p var
 	$(DEV_ENV) scripts/pg_test.sh $(MANAGE) makemigrations --check --dry-run --verbosity 0

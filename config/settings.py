@@ -270,6 +270,12 @@ PERKLINE_PKPASS_TYPE_ID = env("PERKLINE_PKPASS_TYPE_ID", default="")
 PERKLINE_PASS_PUSH_BACKEND = env(
     "PERKLINE_PASS_PUSH_BACKEND", default="customers.passes.push.ConsolePushBackend"
 )
+# customers.passes.apns.APNsPushBackend: Apple's push service, token-based with the team's
+# .p8 auth key when PERKLINE_APNS_KEY_ID is set, else with the pass-type certificate.
+PERKLINE_APNS_URL = env("PERKLINE_APNS_URL", default="https://api.push.apple.com")
+PERKLINE_APNS_KEY = env("PERKLINE_APNS_KEY", default="")
+PERKLINE_APNS_KEY_ID = env("PERKLINE_APNS_KEY_ID", default="")
+PERKLINE_APNS_TIMEOUT = env.float("PERKLINE_APNS_TIMEOUT", default=10.0)
 PERKLINE_CUSTOMER_TOKEN_MINUTES = env.int("PERKLINE_CUSTOMER_TOKEN_MINUTES", default=10)
 
 # Security: on by default, a TLS-terminating proxy or a loopback benchmark turns it off.

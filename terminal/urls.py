@@ -1,8 +1,8 @@
 from django.urls import path
 
 from .api import kiosk as k
+from .api import kiosk_more, transfer
 from .api import terminal as t
-from .api import transfer
 
 app_name = "terminal_api"
 
@@ -39,4 +39,10 @@ urlpatterns += [
     path("kiosk/coupons/<str:code>/claim", k.KioskClaimView.as_view(), name="kiosk-claim"),
     path("kiosk/coupons/<str:code>/redeem", k.KioskRedeemView.as_view(), name="kiosk-redeem"),
     path("kiosk/offers/<int:rule_id>/buy", k.BuyOfferView.as_view(), name="kiosk-buy"),
+]
+
+# issue 18: the kiosk's business for its top bar; a gift from the kiosk
+urlpatterns += [
+    path("kiosk/about", kiosk_more.AboutView.as_view(), name="kiosk-about"),
+    path("kiosk/coupons/<str:code>/gift", kiosk_more.KioskGiftView.as_view(), name="kiosk-gift"),
 ]

@@ -3,7 +3,7 @@ the device's push token; the device then asks the web service what changed).
 
 The backend is chosen by `settings.PERKLINE_PASS_PUSH_BACKEND`, like the SMS one: the
 console backend logs (the default, the demo, the tests); a backend for Apple's APNs is
-configured in production (its class takes the pass-type certificate).
+configured in production (`customers.passes.apns.APNsPushBackend`).
 """
 
 import logging
@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from ..models import WalletPass
 from . import update_tag
+from .apns import Unregistered
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ def push_pass_updates() -> int:
                     push_token=registration.push_token,
                     pass_type_id=settings.PERKLINE_PKPASS_TYPE_ID,
                 )
+            except Unregistered:
+                # APNs says the device dropped the pass (410): no more pushes to it
+                registration.delete()
             except Exception:  # one unreachable device must not stop the others
                 logger.exception("pass push to %s failed", registration.push_token)
         pushed += 1

@@ -30,7 +30,7 @@
   function deviceKey() { return window.localStorage.getItem(KEY) || ""; }
 
   function screen(name) {
-    ["setup", "start", "otp", "home", "use"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
+    ["setup", "start", "otp", "home", "use", "gift"].forEach(function (n) { $("screen-" + n).hidden = n !== name; });
     $("done").hidden = name === "setup" || name === "start";
     var focus = { setup: "device-key", start: "identify-value", otp: "otp-code" }[name];
     if (focus) $(focus).focus();
@@ -111,7 +111,30 @@
     $("claim-code").value = "";
     $("use-code").textContent = "";
     $("staff-tools").hidden = true;
+    pendingScan = null;
+    stopScan();
+    $("gift-phone").value = "";
+    $("gift-qr").removeAttribute("src");
+    $("gift-url").textContent = "";
     screen(deviceKey() ? "start" : "setup");
+    if (deviceKey() && !about) loadAbout();
+  }
+
+  /* ---- the kiosk's business in the bar (its logo where it has one) ---- */
+  var about = null;
+  function loadAbout() {
+    call("GET", config.api.about).then(function (data) {
+      about = data;
+      $("brand-name").textContent = data.business.name;
+      var logo = $("brand-logo");
+      if (data.business.logo) {
+        logo.src = data.business.logo;
+        logo.alt = data.business.name;
+        logo.hidden = false;
+      } else {
+        logo.hidden = true;
+      }
+    }, function (problem) { if (problem.status === 401 || problem.status === 403) handle(problem); });
   }
 
   /* ---- setup ---- */
@@ -125,6 +148,9 @@
   });
   $("forget-key").addEventListener("click", function () {
     window.localStorage.removeItem(KEY);
+    about = null;
+    $("brand-name").textContent = "Perkline";
+    $("brand-logo").hidden = true;
     reset();
   });
 
@@ -135,7 +161,10 @@
     var value = $("identify-value").value.trim();
     if (!value) { error(text.enterPhoneOrCard); return; }
     var by = (event.submitter && event.submitter.value) || "phone";
-    var body = by === "card" ? { card: value } : { phone: value };
+    identify(by === "card" ? { card: value } : { phone: value });
+  });
+
+  function identify(body) {
     call("POST", config.api.identify, body).then(function (data) {
       session = { token: data.customer_token, verified: !data.otp_required };
       touch();
@@ -146,7 +175,7 @@
       }
       showCustomer(data);
     }, handle);
-  });
+  }
 
   function showCustomer(data) {
     session.customer = data.customer;
@@ -158,6 +187,8 @@
     session.tier = data.tier;
     renderHome();
     screen("home");
+    // a coupon or certificate scanned before the customer was known opens now
+    if (pendingScan) { var raw = pendingScan; pendingScan = null; scanned(raw); }
   }
 
   $("otp-form").addEventListener("submit", function (event) {
@@ -308,6 +339,15 @@
         use.addEventListener("click", function () { askToUse(coupon); });
         li.appendChild(use);
       }
+      if (coupon.transferable && coupon.state === "in_wallet") {
+        var give = document.createElement("button");
+        give.type = "button";
+        give.className = "btn btn--big";
+        give.textContent = text.giveCoupon;
+        give.dataset.testid = "give-coupon";
+        give.addEventListener("click", function () { askToGive(coupon); });
+        li.appendChild(give);
+      }
       list.appendChild(li);
     });
   }
@@ -426,12 +466,126 @@
     notice("");
     var code = $("claim-code").value.trim();
     if (!code) return;
+    var link = /\/c\/([^/?#]+)\/?(?:[?#]|$)/.exec(code);
+    if (link) code = decodeURIComponent(link[1]);  // a pasted link: its code goes in the path
     call("POST", config.api.claim.replace("{code}", encodeURIComponent(code))).then(function () {
       $("claim-code").value = "";
       notice(text.claimed);
       return refreshWallet();
     }, handle);
   });
+
+  /* ---- give a coupon to a friend: a link to scan, or sent to a phone (coupons.gifts) ---- */
+  var giving = null;
+  function askToGive(coupon) {
+    error("");
+    notice("");
+    giving = coupon;
+    $("gift-title").textContent = coupon.title || humanize(coupon.series);
+    $("gift-ask").hidden = false;
+    $("gift-done").hidden = true;
+    $("gift-qr").hidden = true;
+    $("gift-url").textContent = "";
+    $("gift-phone").value = "";
+    screen("gift");
+  }
+  function give(body) {
+    if (!giving) return;
+    error("");
+    call("POST", config.api.gift.replace("{code}", encodeURIComponent(giving.code)), body).then(function (data) {
+      $("gift-ask").hidden = true;
+      $("gift-done").hidden = false;
+      if (data.sent_to) {
+        $("gift-done-text").textContent = text.giftSentTo.replace("%(phone)s", data.sent_to);
+      } else {
+        $("gift-done-text").textContent = text.giftLinkReady;
+        $("gift-qr").src = data.qr;
+        $("gift-qr").hidden = false;
+        $("gift-url").textContent = data.link;
+      }
+    }, handle);
+  }
+  $("gift-link").addEventListener("click", function () { give({}); });
+  $("gift-phone-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    give({ phone: $("gift-phone").value.trim() });
+  });
+  $("gift-back").addEventListener("click", function () {
+    giving = null;
+    screen("home");
+    refreshWallet();
+  });
+
+  /* ---- camera scan (html5-qrcode, loaded on the first press) ---- */
+  var scanner = config.scanner ? window.PerklineScanner(config.scanner, "scanner-view") : null;
+  var pendingScan = null;
+  document.querySelectorAll("[data-scan]").forEach(function (button) {
+    if (!scanner) { button.hidden = true; return; }
+    button.addEventListener("click", startScan);
+  });
+  function startScan() {
+    error("");
+    notice("");
+    $("scanner").hidden = false;
+    scanner.start(scanned).catch(function (problem) {
+      // no library: nothing to scan with; no camera (or refused): a photo still works
+      if (problem && /library/.test(String(problem.message))) {
+        $("scanner").hidden = true;
+        error(text.scannerMissing);
+      } else {
+        error(text.cameraFailed);
+      }
+    });
+  }
+  function stopScan() {
+    if (scanner) scanner.stop();
+    $("scanner").hidden = true;
+  }
+  $("scan-stop").addEventListener("click", stopScan);
+  $("scan-file").addEventListener("change", function (event) {
+    var file = event.target.files && event.target.files[0];
+    event.target.value = "";
+    if (!file || !scanner) return;
+    error("");
+    scanner.scanFile(file).then(scanned, function () { error(text.notReadable); });
+  });
+
+  // Normalised as the server compares codes: case and separators do not count.
+  function sameCode(a, b) {
+    var norm = function (x) { return String(x || "").toUpperCase().replace(/[^0-9A-Z]/g, ""); };
+    return norm(a) === norm(b);
+  }
+
+  /* A scanned QR: a card (bare code) identifies; a coupon (/c/ link or, once identified, a
+     bare code) opens when in the wallet, else is added to it; a certificate (/g/) is
+     activated; a gift card (/gc/) belongs to the till. The server reads links (core.links). */
+  function scanned(raw) {
+    $("scanner").hidden = true;
+    raw = String(raw || "").trim();
+    if (!raw) return;
+    var link = /\/(c|g|gc)\/([^/?#]+)\/?(?:[?#]|$)/.exec(raw);
+    if (link && link[1] === "gc") { error(text.giftCardAtTill); return; }
+    if (!session || !session.verified) {
+      if (link) { pendingScan = raw; error(text.scanCardFirst); screen("start"); return; }
+      $("identify-value").value = raw;
+      identify({ card: raw });
+      return;
+    }
+    if (link && link[1] === "g") {
+      $("certificate-code").value = raw;
+      $("certificate-form").requestSubmit();
+      return;
+    }
+    var code = link ? decodeURIComponent(link[2]) : raw;
+    var mine = (session.coupons || []).filter(function (c) { return sameCode(c.code, code); })[0];
+    if (mine) {
+      if (mine.self_service && mine.usable_here) askToUse(mine);
+      else notice(text.inWallet);
+      return;
+    }
+    $("claim-code").value = code;  // the code, not the link: it goes into the URL's path
+    $("claim-form").requestSubmit();
+  }
 
   $("done").addEventListener("click", reset);
   $("done-bottom").addEventListener("click", reset);

@@ -121,9 +121,12 @@
     if (button) addCoupon(button.dataset.code, true);
   });
 
-  /* Camera scan of a card QR where the browser has BarcodeDetector (tablets' Chrome). */
+  /* Camera scan of a card QR where the browser has BarcodeDetector (tablets' Chrome); else
+     with the kiosk's html5-qrcode (static/terminal/scanner.js), loaded on the first press. */
   var scanning = null;
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
+  var fallback = !("BarcodeDetector" in window) && urls.scanner && window.PerklineScanner
+    ? window.PerklineScanner(urls.scanner, "scanner-view") : null;
+  if (("BarcodeDetector" in window || fallback) && navigator.mediaDevices) {
     $("scan").hidden = false;
     $("scan").addEventListener("click", function () { startScan(null); });
     $("scan-stop").addEventListener("click", stopScan);
@@ -136,6 +139,15 @@
     $("gift-card-amount").focus();
   }
   function startScan(target) {
+    if (fallback) {
+      $("scanner").hidden = false;
+      $("scanner-video").hidden = true;
+      if (target) $("scanner").scrollIntoView({ block: "nearest" });
+      scanning = { fallback: true };
+      fallback.start(function (raw) { scanning = null; $("scanner").hidden = true; route(raw, target); })
+        .catch(function () { stopScan(); show($("customer-error"), text.failed); });
+      return;
+    }
     var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128", "ean_13"] });
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
       var video = $("scanner-video");
@@ -149,21 +161,7 @@
         detector.detect(video).then(function (codes) {
           if (codes.length) {
             stopScan();
-            // A coupon's or certificate's QR holds its public link (/c/, /g/): the server
-            // reads the code out of it (core.links); here it only picks the field.
-            var link = /\/(c|g|gc)\/[^/?#]+\/?(?:[?#]|$)/.exec(codes[0].rawValue);
-            if (target === "gift-card" || (link && link[1] === "gc")) {
-              scannedGiftCard(codes[0].rawValue);
-              return;
-            }
-            if (link && link[1] === "c") { addCoupon(codes[0].rawValue); return; }
-            if (link && link[1] === "g") {
-              $("certificate-code").value = codes[0].rawValue;
-              $("certificate-form").requestSubmit();
-              return;
-            }
-            $("identify-value").value = codes[0].rawValue;
-            lookup({ card: codes[0].rawValue });
+            route(codes[0].rawValue, target);
           } else {
             setTimeout(tick, 250);
           }
@@ -171,8 +169,26 @@
       })();
     }, function () { show($("customer-error"), text.failed); });
   }
+  function route(raw, target) {
+    // A coupon's or certificate's QR holds its public link (/c/, /g/): the server
+    // reads the code out of it (core.links); here it only picks the field.
+    var link = /\/(c|g|gc)\/[^/?#]+\/?(?:[?#]|$)/.exec(raw);
+    if (target === "gift-card" || (link && link[1] === "gc")) {
+      scannedGiftCard(raw);
+      return;
+    }
+    if (link && link[1] === "c") { addCoupon(raw); return; }
+    if (link && link[1] === "g") {
+      $("certificate-code").value = raw;
+      $("certificate-form").requestSubmit();
+      return;
+    }
+    $("identify-value").value = raw;
+    lookup({ card: raw });
+  }
   function stopScan() {
-    if (scanning) scanning.stream.getTracks().forEach(function (t) { t.stop(); });
+    if (scanning && scanning.fallback) fallback.stop();
+    else if (scanning) scanning.stream.getTracks().forEach(function (t) { t.stop(); });
     scanning = null;
     $("scanner").hidden = true;
   }

@@ -164,19 +164,20 @@ def _localized(texts: dict) -> str:
 
 def with_self_service(coupons: list[dict], point_of_sale) -> list[dict]:
     """Marks the coupons whose series allows self-service redemption at the kiosk (the
-    kiosk shows them a "use this coupon" button)."""
+    kiosk shows them a "use this coupon" button) and those that may be given away."""
     keys = {c["series"] for c in coupons}
     rows = CouponSeries.objects.filter(program_id=point_of_sale.program_id, key__in=keys).only(
-        "key", "title", "name", "self_service"
+        "key", "title", "name", "self_service", "transferable"
     )
     series = {row.key: row for row in rows}
-    allowed = {key for key, row in series.items() if row.self_service}
     # The series' title in the customer's language: the page must not show the key (issue 21).
     language = get_language() or ""
+    # transferable: the kiosk offers "Give to a friend" (kiosk/coupons/{code}/gift)
     return [
         {
             **c,
-            "self_service": c["series"] in allowed,
+            "self_service": c["series"] in series and series[c["series"]].self_service,
+            "transferable": c["series"] in series and series[c["series"]].transferable,
             "title": series_title(series[c["series"]], language) if c["series"] in series else "",
         }
         for c in coupons

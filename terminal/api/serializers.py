@@ -190,6 +190,8 @@ class CouponAnswerSerializer(serializers.Serializer):
     self_service = serializers.BooleanField(required=False)
     # kiosk answers only: the series' title in the request's language (the page shows it)
     title = serializers.CharField(required=False)
+    # kiosk answers only: the series lets the customer give it to a friend
+    transferable = serializers.BooleanField(required=False)
 
 
 class CustomerAnswerSerializer(serializers.Serializer):

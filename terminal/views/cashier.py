@@ -44,6 +44,7 @@ from .access import (
     till_view,
 )
 from .checkpad import manual_rules
+from .kiosk import scanner_src
 
 _XML_PROLOGUE = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 
@@ -140,6 +141,8 @@ def check(request):
                 "certificate": reverse("cashier:api_certificate"),
                 "confirm": reverse("cashier:api_confirm"),
                 "coupon": reverse("cashier:api_coupon"),
+                # without BarcodeDetector the till scans with the kiosk's library
+                "scanner": scanner_src(),
             },
         },
     )

@@ -6,9 +6,12 @@ localStorage, and every call goes to /api/v1/kiosk/... with it.
 
 from django.conf import settings
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_deny
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 IDLE_SECONDS_DEFAULT = 60
@@ -42,11 +45,39 @@ def kiosk_texts() -> dict:
         "throttled": _("Too many attempts. Please try again in a few minutes."),
         "verified": _("Thank you, your phone is confirmed."),
         "useCoupon": _("Use this coupon"),
+        # issue 18: camera scan and gifts
+        "scanCardFirst": _("Scan your card or enter your phone first: the coupon opens then."),
+        "cameraFailed": _("The camera cannot be used. Type the code or use a photo."),
+        "scannerMissing": _("The scanner is not available on this kiosk. Type the code."),
+        "notReadable": _("No code found in this picture. Try again closer."),
+        "giftCardAtTill": _("Gift cards are used at the till: show this one to the cashier."),
+        "giveCoupon": _("Give to a friend"),
+        "giftLinkReady": _(
+            "Your friend scans this code with their phone within 7 days. "
+            "The coupon stays yours until then."
+        ),
+        "giftSentTo": _("Sent to %(phone)s: your friend claims it with the link in the SMS."),
+        "inWallet": _("This coupon is already in your wallet."),
     }
+
+
+def scanner_src() -> str | None:
+    """The scanning library's URL; None where it was not fetched (the manifest storage has
+    no entry for it), and the page then offers no camera scan."""
+    try:
+        return static("vendor/html5-qrcode/html5-qrcode.min.js")
+    except ValueError:
+        return None
+
+
+# The scanner reads a photo through a blob: image (html5-qrcode's scanFile); only this page
+# allows blob: images, made by its own script (docs/operations.md "Security headers").
+KIOSK_CSP = {**settings.SECURE_CSP, "img-src": [CSP.SELF, "data:", "blob:"]}
 
 
 @require_GET
 @xframe_options_deny
+@csp_override(KIOSK_CSP)
 def page(request):
     api = "/api/v1/kiosk/"
     return render(
@@ -62,7 +93,11 @@ def page(request):
                     "claim": api + "coupons/{code}/claim",
                     "redeem": api + "coupons/{code}/redeem",
                     "buy": api + "offers/{id}/buy",
+                    "about": reverse("terminal_api:kiosk-about"),
+                    "gift": api + "coupons/{code}/gift",
                 },
+                # loaded on the first scan only (scripts/fetch_assets.py puts it there)
+                "scanner": scanner_src(),
                 "idleSeconds": getattr(
                     settings, "PERKLINE_KIOSK_IDLE_SECONDS", IDLE_SECONDS_DEFAULT
                 ),

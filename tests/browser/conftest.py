@@ -106,3 +106,16 @@ def shoot():
         return path
 
     return save
+
+
+@pytest.fixture(scope="session")
+def vendor_assets():
+    """The pinned third-party browser assets (the kiosk's QR scanner) in static/vendor/:
+    `make install` fetches them; a bare pytest run fetches them here (a no-op when present)."""
+    import importlib.util
+
+    path = Path(settings.BASE_DIR) / "scripts" / "fetch_assets.py"
+    spec = importlib.util.spec_from_file_location("fetch_assets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.ensure(quiet=True)

@@ -67,7 +67,7 @@ def test_another_business_code_and_an_unknown_code_are_not_found(client, shop, o
             reverse("public:enter_code", args=[shop.business.slug]), {"code": code}
         )
         assert response.status_code == 404
-        assert "No coupon or certificate has this code" in response.content.decode()
+        assert "No coupon, certificate or gift card has this code" in response.content.decode()
 
 
 def test_the_wallet_shows_the_code_field(client, shop):

@@ -471,3 +471,4 @@ class Referral(TenantModel):
 # The stamp cards' ledger (promotions.md), in a module of its own.
 from .stamp_models import StampAccount, StampEntry  # noqa: E402, F401
 from .tier_models import TierMove, TierState  # noqa: E402, F401
+from .notice_models import PointsExpiryNotice  # noqa: E402, F401

@@ -26,7 +26,7 @@ from core.errors import ValidationFailed
 from customers.models import Campaign, Customer, CustomerCategory, Enrolment, Notification
 from customers.notify import routing, texts
 from customers.notify.outbox import wake_sender
-from loyalty.models import Sale
+from loyalty.models import Sale, Tier
 
 from .models import Coupon, CouponEvent, CouponSeries
 from .selectors import series_title
@@ -34,7 +34,7 @@ from .selectors import series_title
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
-SEGMENTS = ("all", "category", "not_seen", "birthday", "holds_series", "spent")
+SEGMENTS = ("all", "category", "tier", "not_seen", "birthday", "holds_series", "spent")
 MAX_DAYS = 3660
 MAX_BIRTHDAY_DAYS = 60
 
@@ -64,6 +64,12 @@ def clean_segment(business, segment: dict) -> dict:
         if category is None:
             raise ValidationFailed(_("Choose a customer category."), field="category")
         return {"kind": kind, "category": category.pk}
+    if kind == "tier":
+        # the tier's id, as the panel's customer-list filter names it too
+        tier = Tier.objects.filter(business=business, pk=_int(segment.get("tier"))).first()
+        if tier is None:
+            raise ValidationFailed(_("Choose a tier."), field="tier")
+        return {"kind": kind, "tier": tier.pk}
     if kind == "not_seen":
         return {"kind": kind, "days": _days(segment)}
     if kind == "birthday":
@@ -101,6 +107,25 @@ def segment_customers(business, segment: dict, *, now=None):
     if kind == "category":
         qs = qs.filter(
             Exists(Enrolment.objects.filter(customer=OuterRef("pk"), category=segment["category"]))
+        )
+    elif kind == "tier":
+        # Those whose category in the tier's program is the tier's; a tier deleted since
+        # the campaign was written reaches nobody.
+        tier = (
+            Tier.objects.filter(business=business, pk=segment["tier"])
+            .values("category_id", "policy__program_id")
+            .first()
+        )
+        if tier is None:
+            return qs.none()
+        qs = qs.filter(
+            Exists(
+                Enrolment.objects.filter(
+                    customer=OuterRef("pk"),
+                    program_id=tier["policy__program_id"],
+                    category_id=tier["category_id"],
+                )
+            )
         )
     elif kind == "not_seen":
         # Last visit: the last completed sale, or joining for one who never bought.

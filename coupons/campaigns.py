@@ -28,6 +28,7 @@ from customers.notify import routing, texts
 from customers.notify.outbox import wake_sender
 from loyalty.models import Sale, Tier
 
+from . import campaign_coupons
 from .models import Coupon, CouponEvent, CouponSeries
 from .selectors import series_title
 
@@ -321,12 +322,23 @@ def _send_batch(campaign: Campaign, ids: list[int]) -> int:
         ).values_list("customer_id", flat=True)
     )
     todo = [i for i in ids if i not in already]
-    if campaign.series_id:  # issuing a coupon needs the model
+    one_by_one = campaign.series_id and campaign.series.code_mode != CouponSeries.CodeMode.ON_ISSUE
+    if one_by_one:  # stock codes are issued through the model, one customer at a time
         batch = list(Customer.objects.filter(pk__in=todo).order_by("pk"))
     else:
         rows = Customer.objects.filter(pk__in=todo).order_by("pk").values(*_FIELDS)
-        batch = [SimpleNamespace(**row) for row in rows]
+        batch = [SimpleNamespace(business_id=business.pk, **row) for row in rows]
     now = timezone.now()
+    routed = [(customer, routing.routes(customer)) for customer in batch]
+    routed = [(customer, found) for customer, found in routed if found]
+    coupons = {}
+    if campaign.series_id and not one_by_one:  # the batch's coupons together
+        coupons = campaign_coupons.issue_batch(
+            series=campaign.series,
+            customers=[customer for customer, _found in routed],
+            at=now,
+            actor=f"campaign:{campaign.pk}",
+        )
     wallet = _wallet(business)
     subject = f"{business.name}: {campaign.name}"[:200]
     columns = json_rows.model_columns(Notification)
@@ -335,22 +347,22 @@ def _send_batch(campaign: Campaign, ids: list[int]) -> int:
         columns,
     )
     rows = []
-    for customer in batch:
-        found = routing.routes(customer)
-        if not found:
-            continue
+    for customer, found in routed:
         channel, recipient = found[0]
         language = texts.language_of(customer, business)
         values = {"customer": customer.name, "link": wallet}
-        if campaign.series_id:
+        if one_by_one:
             coupon = _issue(campaign, customer, now)
             if coupon is not None:
-                values.update(
-                    code=coupon.code,
-                    link=texts.public_url("public:coupon", coupon.code),
-                    benefit=series_title(campaign.series, language),
-                    valid_to=texts.local_date(coupon.valid_to, business, language),
-                )
+                coupons[customer.pk] = (coupon.code, coupon.valid_to)
+        if customer.pk in coupons:
+            code, valid_to = coupons[customer.pk]
+            values.update(
+                code=code,
+                link=texts.public_url("public:coupon", code),
+                benefit=series_title(campaign.series, language),
+                valid_to=texts.local_date(valid_to, business, language),
+            )
         values.setdefault("code", "")
         values.setdefault("benefit", campaign.name)
         values.setdefault("valid_to", "")

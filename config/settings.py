@@ -258,6 +258,8 @@ PERKLINE_LOGIN_FAILURES_PER_ADDRESS = env("PERKLINE_LOGIN_FAILURES_PER_ADDRESS",
 # Proxies whose X-Forwarded-For is believed (addresses or networks); empty: none (R14).
 PERKLINE_TRUSTED_PROXIES = env.list("PERKLINE_TRUSTED_PROXIES", default=[])
 PERKLINE_EXPIRING_SOON_DAYS = env.int("PERKLINE_EXPIRING_SOON_DAYS", default=30)
+# The "points expiring" message tells of lots expiring within this many days (docs/messages.md).
+PERKLINE_POINTS_EXPIRING_DAYS = env.int("PERKLINE_POINTS_EXPIRING_DAYS", default=7)
 # Apple Wallet passes (core/pkpass.py, journey.md "Carry"): PEM files of the pass-type
 # certificate, its key and Apple's WWDR certificate, the team and pass type ids. Any unset:
 # no pass is offered. Updates are pushed through PERKLINE_PASS_PUSH_BACKEND.

@@ -26,15 +26,16 @@ from core.errors import ValidationFailed
 from customers.models import Campaign, Customer, CustomerCategory, Enrolment, Notification
 from customers.notify import routing, texts
 from customers.notify.outbox import wake_sender
-from loyalty.models import Sale
+from loyalty.models import Sale, Tier
 
+from . import campaign_coupons
 from .models import Coupon, CouponEvent, CouponSeries
 from .selectors import series_title
 
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
-SEGMENTS = ("all", "category", "not_seen", "birthday", "holds_series", "spent")
+SEGMENTS = ("all", "category", "tier", "not_seen", "birthday", "holds_series", "spent")
 MAX_DAYS = 3660
 MAX_BIRTHDAY_DAYS = 60
 
@@ -64,6 +65,12 @@ def clean_segment(business, segment: dict) -> dict:
         if category is None:
             raise ValidationFailed(_("Choose a customer category."), field="category")
         return {"kind": kind, "category": category.pk}
+    if kind == "tier":
+        # the tier's id, as the panel's customer-list filter names it too
+        tier = Tier.objects.filter(business=business, pk=_int(segment.get("tier"))).first()
+        if tier is None:
+            raise ValidationFailed(_("Choose a tier."), field="tier")
+        return {"kind": kind, "tier": tier.pk}
     if kind == "not_seen":
         return {"kind": kind, "days": _days(segment)}
     if kind == "birthday":
@@ -101,6 +108,25 @@ def segment_customers(business, segment: dict, *, now=None):
     if kind == "category":
         qs = qs.filter(
             Exists(Enrolment.objects.filter(customer=OuterRef("pk"), category=segment["category"]))
+        )
+    elif kind == "tier":
+        # Those whose category in the tier's program is the tier's; a tier deleted since
+        # the campaign was written reaches nobody.
+        tier = (
+            Tier.objects.filter(business=business, pk=segment["tier"])
+            .values("category_id", "policy__program_id")
+            .first()
+        )
+        if tier is None:
+            return qs.none()
+        qs = qs.filter(
+            Exists(
+                Enrolment.objects.filter(
+                    customer=OuterRef("pk"),
+                    program_id=tier["policy__program_id"],
+                    category_id=tier["category_id"],
+                )
+            )
         )
     elif kind == "not_seen":
         # Last visit: the last completed sale, or joining for one who never bought.
@@ -296,12 +322,23 @@ def _send_batch(campaign: Campaign, ids: list[int]) -> int:
         ).values_list("customer_id", flat=True)
     )
     todo = [i for i in ids if i not in already]
-    if campaign.series_id:  # issuing a coupon needs the model
+    one_by_one = campaign.series_id and campaign.series.code_mode != CouponSeries.CodeMode.ON_ISSUE
+    if one_by_one:  # stock codes are issued through the model, one customer at a time
         batch = list(Customer.objects.filter(pk__in=todo).order_by("pk"))
     else:
         rows = Customer.objects.filter(pk__in=todo).order_by("pk").values(*_FIELDS)
-        batch = [SimpleNamespace(**row) for row in rows]
+        batch = [SimpleNamespace(business_id=business.pk, **row) for row in rows]
     now = timezone.now()
+    routed = [(customer, routing.routes(customer)) for customer in batch]
+    routed = [(customer, found) for customer, found in routed if found]
+    coupons = {}
+    if campaign.series_id and not one_by_one:  # the batch's coupons together
+        coupons = campaign_coupons.issue_batch(
+            series=campaign.series,
+            customers=[customer for customer, _found in routed],
+            at=now,
+            actor=f"campaign:{campaign.pk}",
+        )
     wallet = _wallet(business)
     subject = f"{business.name}: {campaign.name}"[:200]
     columns = json_rows.model_columns(Notification)
@@ -310,22 +347,22 @@ def _send_batch(campaign: Campaign, ids: list[int]) -> int:
         columns,
     )
     rows = []
-    for customer in batch:
-        found = routing.routes(customer)
-        if not found:
-            continue
+    for customer, found in routed:
         channel, recipient = found[0]
         language = texts.language_of(customer, business)
         values = {"customer": customer.name, "link": wallet}
-        if campaign.series_id:
+        if one_by_one:
             coupon = _issue(campaign, customer, now)
             if coupon is not None:
-                values.update(
-                    code=coupon.code,
-                    link=texts.public_url("public:coupon", coupon.code),
-                    benefit=series_title(campaign.series, language),
-                    valid_to=texts.local_date(coupon.valid_to, business, language),
-                )
+                coupons[customer.pk] = (coupon.code, coupon.valid_to)
+        if customer.pk in coupons:
+            code, valid_to = coupons[customer.pk]
+            values.update(
+                code=code,
+                link=texts.public_url("public:coupon", code),
+                benefit=series_title(campaign.series, language),
+                valid_to=texts.local_date(valid_to, business, language),
+            )
         values.setdefault("code", "")
         values.setdefault("benefit", campaign.name)
         values.setdefault("valid_to", "")

@@ -326,6 +326,25 @@ def notify_issued(customer, series, count: int, valid_to, *, statement=None, cod
     )
 
 
+def notify_stamp_reward(customer, series, count: int, valid_to, *, statement=None, codes=()):
+    """Queue the "stamp card reward" message for the `count` reward coupons of `series`
+    a filled stamp card gave (in place of "coupon issued"): the benefit, the first code,
+    its last day and its link (the wallet's when several cards filled at once)."""
+    business = series.business
+    code = codes[0] if codes else ""
+    link = _public_url("public:coupon", code) if code and count == 1 else _wallet_url(business)
+    _notify_kind(
+        customer,
+        business,
+        "stamp_card_reward",
+        series=series,
+        values={"code": code, "link": link},
+        valid_to=valid_to,
+        count=count,
+        statement=statement,
+    )
+
+
 def _public_url(name, *args):
     from customers.notify.texts import public_url
 

@@ -188,10 +188,12 @@ def register_customer(
     birthday=None,
     category=None,
     card_code: str = "",
+    welcome: bool = True,
 ) -> Customer:
     """A new customer of `business`, enrolled in `program` with `category` (or the program's
     default one). A card code is generated when none is given. A phone or card that is
-    already registered is refused with ValidationFailed on that field."""
+    already registered is refused with ValidationFailed on that field. The customer is sent
+    the welcome message unless `welcome` is False (the demo's customers)."""
     if program.business_id != business.pk:
         raise ValidationFailed(_("The program is of another business."), field="program")
     phone = normalize_phone(phone, business.phone_region) if (phone or "").strip() else ""
@@ -203,7 +205,7 @@ def register_customer(
     if refusal:
         raise refusal
     try:
-        return _create(
+        customer = _create(
             business=business,
             program=program,
             category=category,
@@ -219,13 +221,31 @@ def register_customer(
         raise _already_registered(business, phone=phone, card=card) or ValidationFailed(
             _("This customer is already registered."), field="phone"
         ) from exc
+    if welcome:
+        from .notify.welcome import queue_welcome
+
+        queue_welcome(customer, program)
+    return customer
 
 
-def get_or_register_by_phone(*, business, program, phone: str) -> tuple[Customer, bool]:
+def get_or_register_by_phone(
+    *, business, program, phone: str, welcome: bool = True
+) -> tuple[Customer, bool]:
     """The customer with `phone`, registered (and enrolled) when unknown: (customer, created).
 
-    Two tills identifying the same new phone at once get the same customer.
+    Two tills identifying the same new phone at once get the same customer. A customer
+    registered now is sent the welcome (`welcome=False`: the caller sends it later, as the
+    join does once it knows the name and language).
     """
+    customer, created = _get_or_register_by_phone(business=business, program=program, phone=phone)
+    if created and welcome:
+        from .notify.welcome import queue_welcome
+
+        queue_welcome(customer, program)
+    return customer, created
+
+
+def _get_or_register_by_phone(*, business, program, phone: str) -> tuple[Customer, bool]:
     normalized = normalize_phone(phone, business.phone_region)
     # The usual case, a phone nobody has: the customer and the enrolment in one statement
     # (a confirm registering a new phone made seven round trips for this).

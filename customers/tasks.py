@@ -37,3 +37,10 @@ def push_pass_updates_task() -> int:
     from .passes.push import push_pass_updates
 
     return push_pass_updates()
+
+
+def tell_points_expiring_task() -> int:
+    """The daily "points expiring" messages (customers/points_expiring.py)."""
+    from .points_expiring import tell_points_expiring
+
+    return tell_points_expiring()

@@ -14,6 +14,7 @@ from core.errors import ValidationFailed
 from core.tenancy import get_scoped, scoped
 from customers.models import Campaign, CustomerCategory
 from customers.notify import texts
+from loyalty.models import Tier
 
 from .. import campaigns
 from ..models import CouponSeries
@@ -24,9 +25,16 @@ SEGMENT_CHOICES = [
     ("not_seen", gettext_lazy("Not seen for N days")),
     ("birthday", gettext_lazy("Birthday in the next N days")),
     ("category", gettext_lazy("A customer category")),
+    ("tier", gettext_lazy("A tier")),
     ("holds_series", gettext_lazy("Holds a coupon of a series")),
     ("spent", gettext_lazy("Spent more than an amount in the last N days")),
 ]
+
+
+class TierChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # a business with several programs may have a tier of the same name in each
+        return f"{obj.category.name} ({obj.policy.program.name})"
 
 
 class CampaignForm(forms.Form):
@@ -40,6 +48,7 @@ class CampaignForm(forms.Form):
         queryset=CustomerCategory.objects.none(),
         required=False,
     )
+    tier = TierChoiceField(label=gettext_lazy("Tier"), queryset=Tier.objects.none(), required=False)
     holds_series = forms.ModelChoiceField(
         label=gettext_lazy("Coupon series held"),
         queryset=CouponSeries.objects.none(),
@@ -65,6 +74,9 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.business = business
         self.fields["category"].queryset = scoped(CustomerCategory, business)
+        self.fields["tier"].queryset = scoped(Tier, business).select_related(
+            "category", "policy__program"
+        )
         series = scoped(CouponSeries, business).filter(is_archived=False)
         self.fields["holds_series"].queryset = series
         self.fields["series"].queryset = series
@@ -84,6 +96,7 @@ class CampaignForm(forms.Form):
             "kind": data.get("segment"),
             "days": data.get("days"),
             "category": getattr(data.get("category"), "pk", None),
+            "tier": getattr(data.get("tier"), "pk", None),
             "series": getattr(data.get("holds_series"), "pk", None),
             "amount": data.get("amount"),
         }

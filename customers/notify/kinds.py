@@ -124,14 +124,17 @@ KINDS: dict[str, MessageKind] = {
             _("Stamp card reward"),
             (*COMMON, "benefit", "code", "valid_to"),
             pgettext_lazy(
-                "message", "{business}: your stamp card is full, {benefit} is yours. {link}"
+                "message",
+                "{business}: your stamp card is full, {benefit} is yours. Code {code}, valid "
+                "until {valid_to}. {link}",
             ),
         ),
         MessageKind(
             "welcome",
             _("Welcome"),
             (*COMMON, "balance"),
-            pgettext_lazy("message", "{business}: welcome, {customer}! Your card: {link}"),
+            # No {customer} in the default: a phone registered at the till has no name yet.
+            pgettext_lazy("message", "{business}: welcome! Your card and coupons: {link}"),
         ),
         MessageKind(
             "campaign",

@@ -306,24 +306,44 @@ def _issue_coupons(sale, customer, ctx, result, device, at, statement, rewards=N
     # Primary-key order: the series rows are locked by the inventory UPDATE until commit.
     for series in sorted(series_list, key=lambda s: s.pk):
         quantity = quantities[series.key]
+        # A filled stamp card's coupons are told as its reward, the rules' as issued.
+        from_cards = (rewards or {}).get(series.key, 0)
         if series.code_mode == CouponSeries.CodeMode.ON_ISSUE:
             fields, event = coupon_services.plan_issue(series=series, quantity=quantity, **who)
             batch = fresh_codes.issue_in(statement, series, quantity, fields, event)
             planned.append(batch)
             codes, valid_to = batch.codes, fields["valid_to"]
-            if customer is not None:  # its message is written by the same statement
+            if customer is not None and quantity > from_cards:  # written by the same statement
                 coupon_services.notify_issued(
-                    customer, series, quantity, valid_to, statement=statement, codes=codes
+                    customer,
+                    series,
+                    quantity - from_cards,
+                    valid_to,
+                    statement=statement,
+                    codes=codes[: quantity - from_cards],
                 )
         else:
             coupons = coupon_services.issue_coupons(
                 series=series,
                 quantity=quantity,
-                notify=customer is not None,
+                notify=customer is not None and not from_cards,
                 savepoint=False,
                 **who,
             )
             codes, valid_to = [c.code for c in coupons], coupons[0].valid_to
+            if customer is not None and from_cards and quantity > from_cards:
+                coupon_services.notify_issued(
+                    customer, series, quantity - from_cards, valid_to, codes=codes[:-from_cards]
+                )
+        if customer is not None and from_cards:
+            coupon_services.notify_stamp_reward(
+                customer,
+                series,
+                from_cards,
+                valid_to,
+                statement=statement if series.code_mode == CouponSeries.CodeMode.ON_ISSUE else None,
+                codes=codes[quantity - from_cards :],
+            )
         issued += [
             {"series": series.key, "code": code, "valid_to": iso(valid_to)} for code in codes
         ]

@@ -236,6 +236,7 @@ def _customers(business, program) -> list[Customer]:
                 name=name,
                 language="uk",
                 category=category,
+                welcome=False,  # no messages to the demo's invented phones
             )
         elif category is not None and (
             customer_category_key(customer=customer, program=program) != category.key

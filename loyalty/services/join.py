@@ -21,6 +21,7 @@ from coupons.services import issue_coupons
 from customers import ledger
 from customers import services as customer_services
 from customers.models import Customer, Enrolment
+from customers.notify.welcome import queue_welcome
 from customers.phones import normalize_phone
 
 from . import referral as referral_services
@@ -66,7 +67,7 @@ def join_program(
         customer = customer_services.find_customer(business=business, phone=phone)
         if customer is None:
             customer, new_to_program = customer_services.get_or_register_by_phone(
-                business=business, program=program, phone=phone
+                business=business, program=program, phone=phone, welcome=False
             )
         else:
             # The row lock makes "not enrolled yet" and the enrolment one step.
@@ -79,6 +80,8 @@ def join_program(
         joined = Joined(customer=customer, welcomed=new_to_program)
         if new_to_program:
             _welcome(joined, program, at)
+            # after the name, language and welcome points are known; once per customer
+            queue_welcome(customer, program)
             if referral is not None and referral.program_id == program.pk:
                 joined.referred = referral_services.record_referral(link=referral, friend=customer)
     return joined

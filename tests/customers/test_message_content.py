@@ -138,7 +138,7 @@ PROMISES = {
     "certificate_sent": ["benefit", "link"],
     "points_expiring": ["points", "valid_to", "balance", "link"],
     "tier_changed": ["tier", "link"],
-    "stamp_card_reward": ["benefit", "link"],
-    "welcome": ["customer", "link"],
+    "stamp_card_reward": ["benefit", "code", "valid_to", "link"],
+    "welcome": ["link"],  # no name: a phone registered at a till has none yet
     "campaign": ["benefit", "link"],
 }

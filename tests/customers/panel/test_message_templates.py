@@ -88,7 +88,7 @@ def test_reset_to_default(owner_client, business):
     assert "Reset to default" in page and "Привіт" in page
     owner_client.post(edit_url("welcome"), {"reset": "uk"})
     assert not MessageTemplate.objects.exists()
-    assert "вітаємо, {customer}" in owner_client.get(edit_url("welcome")).content.decode()
+    assert "вітаємо в програмі лояльності" in owner_client.get(edit_url("welcome")).content.decode()
 
 
 def test_another_business_templates_are_not_shown_or_changed(owner_client, business):

@@ -113,6 +113,7 @@ urlpatterns = [
     # reports
     path("reports/", reports.report_index, name="report_index"),
     path("reports/download/", reports.report_download, name="report_download"),
+    path("reports/table/", reports.report_table, name="report_table"),
     path("audit/", audit.audit, name="audit"),
     path("customers/bulk/", customers_bulk.customer_bulk, name="customer_bulk"),
     # customers

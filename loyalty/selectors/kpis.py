@@ -55,10 +55,32 @@ class Figures:
         return not (self.sales or self.by_series or any(r["balance"] for r in self.liability))
 
 
-def business_figures(*, business, date_from: date, date_to: date) -> Figures:
+TILL = "till"  # the cashier filter's value for a connected till's sales (no cashier)
+
+
+def business_figures(
+    *,
+    business,
+    date_from: date,
+    date_to: date,
+    program=None,
+    point_of_sale=None,
+    cashier=None,
+) -> Figures:
+    """`program`, `point_of_sale` (rows of the business) and `cashier` (a user, or TILL)
+    narrow every figure but the liability to those sales (issue 21's table filters); the
+    series table follows the program only (a coupon is issued by no till in particular)."""
     tz = business_tz(business)
     start, end = day_start(date_from, tz), day_start(date_to + timedelta(days=1), tz)
     sales = scoped(Sale, business).filter(status=Sale.COMPLETED, time__gte=start, time__lt=end)
+    if program is not None:
+        sales = sales.filter(program=program)
+    if point_of_sale is not None:
+        sales = sales.filter(point_of_sale=point_of_sale)
+    if cashier == TILL:
+        sales = sales.filter(staff__isnull=True)
+    elif cashier is not None:
+        sales = sales.filter(staff=cashier)
     money = {"n": Count("pk"), "amount": Sum("money_to_pay"), "discount": Sum("discount")}
 
     totals = sales.aggregate(**money)
@@ -95,6 +117,7 @@ def business_figures(*, business, date_from: date, date_to: date) -> Figures:
             key,
             [
                 {
+                    "id": row[group],  # what the filter selects
                     "name": row[label] or "",
                     "sales": row["n"],
                     "amount": row["amount"] or ZERO,
@@ -104,15 +127,19 @@ def business_figures(*, business, date_from: date, date_to: date) -> Figures:
             ],
         )
 
+    coupons = scoped(Coupon, business).filter(
+        issued_at__gte=start, issued_at__lt=end, is_stock=False
+    )
+    if program is not None:
+        coupons = coupons.filter(series__program=program)
     issued = (
-        scoped(Coupon, business)
-        .filter(issued_at__gte=start, issued_at__lt=end, is_stock=False)
-        .values("series_id", "series__name")
+        coupons.values("series_id", "series__name")
         .annotate(issued=Count("pk"), redeemed=Count("pk", Q(redeemed_at__isnull=False)))
         .order_by("series__name", "series_id")
     )
     figures.by_series = [
         {
+            "id": row["series_id"],
             "name": row["series__name"],
             "issued": row["issued"],
             "redeemed": row["redeemed"],

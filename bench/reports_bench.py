@@ -201,6 +201,7 @@ def pages(business):
     from django.urls import reverse
 
     from coupons.views.common import today
+    from loyalty.models import PointOfSale
     from loyalty.views.reports import presets
 
     day = today(business)
@@ -216,9 +217,12 @@ def pages(business):
     for label, a, b in presets(day):
         result.append((f"reports: {label}", reports, {"from": str(a), "to": str(b)}))
     year = {"from": str(day - timedelta(days=364)), "to": str(day)}
+    month = {"from": str(day - timedelta(days=29)), "to": str(day)}
     result.append(("reports: 365 days", reports, year))
-    for extra in _report_variants():
-        result.append((f"reports: 365 days, {extra[0]}", reports, {**year, **extra[1]}))
+    first_pos = PointOfSale.objects.filter(business=business).order_by("pk").first()
+    for label, extra in _report_variants():
+        extra = {k: first_pos.pk if v == "__first_pos__" else v for k, v in extra.items()}
+        result.append((f"reports: 30 days, {label}", reports, {**month, **extra}))
     for sort in ("", *_customer_sorts()):
         result.append((f"customers: sort {sort or 'newest'}", customers, {"sort": sort}))
     result.append(("customers: page 40", customers, {"page": "40"}))

@@ -201,7 +201,15 @@ class LedgerEntry(TenantModel):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "created_at"], name="entry_account_time")]
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="entry_account_time"),
+            # The dashboard's points per day: a period's entries read from the index alone.
+            models.Index(
+                fields=["business", "created_at"],
+                include=["kind", "amount", "account", "sale", "id"],
+                name="entry_business_time",
+            ),
+        ]
 
 
 class Lot(TenantModel):

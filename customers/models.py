@@ -477,5 +477,6 @@ class Referral(TenantModel):
 
 
 # The stamp cards' ledger (promotions.md), in a module of its own.
+from .figures_models import CustomerFigures  # noqa: E402, F401
 from .stamp_models import StampAccount, StampEntry  # noqa: E402, F401
 from .tier_models import TierMove, TierState  # noqa: E402, F401

@@ -20,16 +20,21 @@ class CustomerFigures(TenantModel):
     visits = models.IntegerField(default=0)
     spend = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     last_visit = models.DateTimeField(null=True, blank=True)
+    # the first completed sale: "returning customer" is one whose first visit is before
+    # the period (loyalty.selectors.kpis), a join instead of a probe per buyer
+    first_visit = models.DateTimeField(null=True, blank=True)
 
 
 # Counts every customer's figures again from the sales (after a load with triggers off).
 REFRESH_SQL = """
-    INSERT INTO customers_customerfigures (customer_id, business_id, visits, spend, last_visit)
-    SELECT customer_id, business_id, count(*), sum(money_to_pay), max(time)
+    INSERT INTO customers_customerfigures (customer_id, business_id, visits, spend, last_visit,
+        first_visit)
+    SELECT customer_id, business_id, count(*), sum(money_to_pay), max(time), min(time)
     FROM loyalty_sale WHERE status = 'completed' AND customer_id IS NOT NULL
     GROUP BY customer_id, business_id
     ON CONFLICT (customer_id) DO UPDATE SET visits = EXCLUDED.visits,
-        spend = EXCLUDED.spend, last_visit = EXCLUDED.last_visit
+        spend = EXCLUDED.spend, last_visit = EXCLUDED.last_visit,
+        first_visit = EXCLUDED.first_visit
 """
 
 TRIGGER_SQL = """
@@ -41,17 +46,21 @@ BEGIN
             spend = spend - OLD.money_to_pay,
             last_visit = (SELECT max(s.time) FROM loyalty_sale s
                 WHERE s.customer_id = OLD.customer_id AND s.status = 'completed'
+                    AND s.id <> OLD.id),
+            first_visit = (SELECT min(s.time) FROM loyalty_sale s
+                WHERE s.customer_id = OLD.customer_id AND s.status = 'completed'
                     AND s.id <> OLD.id)
         WHERE customer_id = OLD.customer_id;
     END IF;
     -- add what the new row counts
     IF NEW.status = 'completed' AND NEW.customer_id IS NOT NULL THEN
         INSERT INTO customers_customerfigures (customer_id, business_id, visits, spend,
-            last_visit)
-        VALUES (NEW.customer_id, NEW.business_id, 1, NEW.money_to_pay, NEW.time)
+            last_visit, first_visit)
+        VALUES (NEW.customer_id, NEW.business_id, 1, NEW.money_to_pay, NEW.time, NEW.time)
         ON CONFLICT (customer_id) DO UPDATE SET visits = customers_customerfigures.visits + 1,
             spend = customers_customerfigures.spend + EXCLUDED.spend,
-            last_visit = GREATEST(customers_customerfigures.last_visit, EXCLUDED.last_visit);
+            last_visit = GREATEST(customers_customerfigures.last_visit, EXCLUDED.last_visit),
+            first_visit = LEAST(customers_customerfigures.first_visit, EXCLUDED.first_visit);
     END IF;
     RETURN NULL;
 END;

@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ("visits", models.IntegerField(default=0)),
                 ("spend", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
                 ("last_visit", models.DateTimeField(blank=True, null=True)),
+                ("first_visit", models.DateTimeField(blank=True, null=True)),
                 (
                     "business",
                     models.ForeignKey(

@@ -26,12 +26,14 @@ def test_sales_add_and_a_cancel_takes_back(owner_client, business):
 
     figures = ann.figures
     assert (figures.visits, figures.spend, figures.last_visit) == (2, D("140.00"), T0)
+    assert figures.first_visit == T0 - timedelta(days=3)
     body = owner_client.get(reverse("panel:customer_list"), {"sort": "spend"}).content.decode()
     assert body.index("Ann") < body.index("Bob")
 
     cancel_sale(sale=first)
     figures.refresh_from_db()
     assert (figures.visits, figures.spend, figures.last_visit) == (1, D("40.00"), T0)
+    assert figures.first_visit == T0  # the cancelled first sale is no longer the first
     body = owner_client.get(reverse("panel:customer_list"), {"sort": "spend"}).content.decode()
     assert body.index("Bob") < body.index("Ann")
 

@@ -99,6 +99,12 @@ if env.bool("DB_PREPARED_STATEMENTS", default=True):
         server_side_binding=True, prepare_threshold=5
     )
 
+# No JIT: it compiled the reports' aggregates for 1-2 s per query on a million sales, to
+# save milliseconds (docs/benchmarks.md, reports). Behind a PgBouncer that refuses the
+# `options` startup parameter, set DB_JIT_OFF=0 and turn jit off in postgresql.conf.
+if env.bool("DB_JIT_OFF", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -56,6 +56,8 @@ def clean_segment(business, segment: dict) -> dict:
     """The segment with its values checked against the business; ValidationFailed naming
     the field otherwise."""
     kind = segment.get("kind")
+    if kind == MATCH:
+        return _clean_match(business, segment)
     if kind not in SEGMENTS:
         raise ValidationFailed(_("Choose who receives the campaign."), field="segment")
     if kind == "category":
@@ -91,6 +93,23 @@ def clean_segment(business, segment: dict) -> dict:
     return {"kind": "all"}
 
 
+# The customer list's filters, several at once (issue 21): {"kind": "match", "parts": [a
+# segment of another kind, ...]}, each part checked as a segment of its own.
+MATCH = "match"
+
+
+def _clean_match(business, segment: dict) -> dict:
+    parts = segment.get("parts")
+    if not isinstance(parts, list) or not parts:
+        raise ValidationFailed(_("Choose who receives the campaign."), field="segment")
+    cleaned = []
+    for part in parts:
+        if not isinstance(part, dict) or part.get("kind") in (MATCH, "all", None):
+            raise ValidationFailed(_("Choose who receives the campaign."), field="segment")
+        cleaned.append(clean_segment(business, part))
+    return {"kind": MATCH, "parts": cleaned}
+
+
 def _int(value) -> int:
     try:
         return int(value)
@@ -98,13 +117,18 @@ def _int(value) -> int:
         return 0
 
 
-def segment_customers(business, segment: dict, *, now=None):
-    """The customers of `segment` who accepted messages and can be reached."""
+def segment_customers(business, segment: dict, *, now=None, reachable=True):
+    """The customers of `segment` who accepted messages and can be reached (every one of
+    them with `reachable=False`: the customer list's filters)."""
     now = now or timezone.now()
-    qs = Customer.objects.filter(business=business, consent=True).exclude(
-        channel=Customer.Channel.NONE
-    )
+    qs = Customer.objects.filter(business=business)
+    if reachable:
+        qs = qs.filter(consent=True).exclude(channel=Customer.Channel.NONE)
     kind = segment["kind"]
+    if kind == MATCH:  # every part at once: the AND of their conditions
+        for part in segment["parts"]:
+            qs = qs & segment_customers(business, part, now=now, reachable=False)
+        return qs
     if kind == "category":
         qs = qs.filter(
             Exists(Enrolment.objects.filter(customer=OuterRef("pk"), category=segment["category"]))

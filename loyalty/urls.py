@@ -9,6 +9,7 @@ from .views import (
     auth,
     business,
     catalogue,
+    customer_list,
     customers_bulk,
     dashboard,
     devices,
@@ -121,9 +122,11 @@ urlpatterns = [
     # reports
     path("reports/", reports.report_index, name="report_index"),
     path("reports/download/", reports.report_download, name="report_download"),
+    path("reports/table/", reports.report_table, name="report_table"),
     path("audit/", audit.audit, name="audit"),
     path("customers/bulk/", customers_bulk.customer_bulk, name="customer_bulk"),
-    # customers
+    # customers (the list with its filters first: it overrides customers.urls' own)
+    path("customers/", customer_list.FilteredCustomerList.as_view(), name="customer_list"),
     path("", include("customers.urls")),
     path("", include("coupons.urls")),
     path("", include("certificates.urls")),

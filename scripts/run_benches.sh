@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
 found=0
 # history_bench.py loads millions of rows (20 min, 22 GB): `make bench-history` runs it on its
-# own database. profile_requests.py is a tool that takes arguments, not a benchmark.
+# own database; reports_bench.py loads a million sales (`make bench-reports`).
+# profile_requests.py is a tool that takes arguments, not a benchmark.
 for script in bench/*.py; do
     case "$script" in
-        bench/_* | bench/history_bench.py | bench/profile_requests.py) continue ;;
+        bench/_* | bench/history_bench.py | bench/reports_bench.py | bench/profile_requests.py)
+            continue ;;
     esac
     [[ -e "$script" ]] || continue
     found=1

@@ -32,6 +32,7 @@ SKIP = {
     "panel:logout",
     "panel:switch_business",
     "panel:report_download",
+    "panel:report_table",
     "panel:redemption_export",
     "panel:program_export",
     "panel:gift_card_export",

@@ -1,6 +1,8 @@
 """Panel pages for campaigns (journey.md, Hear): compose with a count before sending, send
 now or at a time, progress, stop, results."""
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +30,7 @@ SEGMENT_CHOICES = [
     ("tier", gettext_lazy("A tier")),
     ("holds_series", gettext_lazy("Holds a coupon of a series")),
     ("spent", gettext_lazy("Spent more than an amount in the last N days")),
+    (campaigns.MATCH, gettext_lazy("The customers the customer list's filters chose")),
 ]
 
 
@@ -63,6 +66,8 @@ class CampaignForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Its code and link go into {code} and {link}."),
     )
+    # The customer list's filters as segments (JSON), with segment "match" (issue 21).
+    parts = forms.CharField(required=False, widget=forms.HiddenInput)
     send_at = forms.DateTimeField(
         label=gettext_lazy("Send at"),
         required=False,
@@ -92,6 +97,12 @@ class CampaignForm(forms.Form):
 
     def segment_value(self) -> dict:
         data = self.cleaned_data
+        if data.get("segment") == campaigns.MATCH:
+            try:
+                parts = json.loads(data.get("parts") or "[]")
+            except ValueError:
+                parts = None
+            return {"kind": campaigns.MATCH, "parts": parts}
         return {
             "kind": data.get("segment"),
             "days": data.get("days"),
@@ -113,8 +124,18 @@ def campaign_list(request):
 @coupon_panel_view
 def campaign_create(request):
     business = request.business
-    form = CampaignForm(request.POST or None, business=business)
+    # "Send a campaign to these customers" on the customer list opens the form with its
+    # filters as the segment: ?segment=match&parts=<JSON>.
+    initial = {k: request.GET[k] for k in ("segment", "parts") if k in request.GET}
+    form = CampaignForm(request.POST or None, business=business, initial=initial)
     audience = None
+    if request.method == "GET" and initial.get("segment") == campaigns.MATCH:
+        try:
+            audience = campaigns.count(
+                business, {"kind": campaigns.MATCH, "parts": json.loads(initial.get("parts", ""))}
+            )
+        except (ValueError, ValidationFailed):
+            audience = None
     if request.method == "POST" and form.is_valid():
         try:
             if "count" in request.POST:

@@ -13,10 +13,9 @@ from django.db.models.functions import TruncDate
 
 from certificates.models import Activation
 from core.tenancy import scoped
-from coupons.models import Coupon, CouponEvent
-from coupons.selectors import UNDONE_BY_CANCEL
+from coupons.models import Coupon, CouponEvent, CouponSeries
 from coupons.validity import business_tz, day_start
-from customers.models import Customer, LedgerEntry, LotUse
+from customers.models import Customer, CustomerFigures, LedgerEntry, LotUse
 from loyalty.models import Device, Goods, Membership, PointOfSale, Program, Rule, Sale, SaleRule
 
 ZERO = Decimal("0.00")
@@ -93,11 +92,13 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
     expired_credit_of_cancelled_sale = LotUse.objects.filter(
         entry=OuterRef("pk"), lot__entry__sale__status=Sale.CANCELLED
     )
+    # Cancelled sales by their small partial index, not a join to every sale's row.
+    cancelled = Sale.objects.filter(business=business, status=Sale.CANCELLED).values("pk")
     for row in (
         scoped(LedgerEntry, business)
         .filter(account__program=program, kind__in=ledger_keys, created_at__gte=start)
         .filter(created_at__lt=end)
-        .exclude(sale__status=Sale.CANCELLED)
+        .exclude(sale_id__in=cancelled)
         .exclude(Q(kind=KIND.EXPIRY) & Exists(expired_credit_of_cancelled_sale))
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day", "kind")
@@ -109,12 +110,13 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
 
     for row in (
         scoped(CouponEvent, business)
-        .filter(coupon__series__program=program, at__gte=start, at__lt=end)
-        .filter(to_state__in=[COUPON.IN_WALLET, COUPON.REDEEMED])
+        # the event's copy of its series: no join to every coupon
+        .filter(series__in=scoped(CouponSeries, business).filter(program=program).values("pk"))
+        .filter(at__gte=start, at__lt=end, to_state__in=[COUPON.IN_WALLET, COUPON.REDEEMED])
         # the same reading as the series page: transfers and coupons put back by a
         # cancelled sale did not newly reach a wallet
         .exclude(from_state__in=[COUPON.IN_WALLET, COUPON.REDEEMED], to_state=COUPON.IN_WALLET)
-        .exclude(UNDONE_BY_CANCEL)
+        .exclude(_undone_by_cancel(business, cancelled))
         .annotate(day=TruncDate("at", tzinfo=tz))
         .values("day", "to_state")
         .annotate(n=Count("id"))
@@ -133,7 +135,11 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
     ):
         add(row["day"], "activations", row["n"])
 
-    new, returning, new_per_day = _customers(sales, start, end, tz)
+    if scoped(Program, business).count() == 1:
+        # the program's first sale is the business's: PostgreSQL keeps it per customer
+        new, returning, new_per_day = _customers_by_figures(sales, start, end, tz)
+    else:
+        new, returning, new_per_day = _customers(sales, start, end, tz)
     for day, n in new_per_day.items():
         add(day, "new_customers", n)
 
@@ -159,22 +165,65 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
     )
 
 
-def _customers(sales, start, end, tz) -> tuple[int, int, dict]:
-    """(new, returning, new per day) among the customers with a completed sale in the range:
-    new when their first completed sale in the program is in the range. One query; one row
-    per customer who bought in the range."""
+def _customers_by_figures(sales, start, end, tz) -> tuple[int, int, dict]:
+    """`_customers` for a business of one program: each buyer's first completed sale is
+    read from customers_customerfigures (a join) instead of their history."""
     firsts = (
-        sales.filter(customer__isnull=False)
-        .values("customer")
-        .annotate(first=Min("time"), in_range=Count("id", filter=Q(time__gte=start, time__lt=end)))
-        .filter(in_range__gt=0)
-        .values_list("first", flat=True)
+        CustomerFigures.objects.filter(
+            customer__in=sales.filter(time__gte=start, time__lt=end, customer__isnull=False)
+            .values("customer_id")
+            .distinct()
+        )
+        .values_list("first_visit", flat=True)
         .order_by()
     )
     new = returning = 0
     per_day: dict[date, int] = {}
     for first in firsts:
         if first >= start:
+            new += 1
+            day = first.astimezone(tz).date()
+            per_day[day] = per_day.get(day, 0) + 1
+        else:
+            returning += 1
+    return new, returning, per_day
+
+
+def _undone_by_cancel(business, cancelled) -> Q:
+    """coupons.selectors.UNDONE_BY_CANCEL through the cancelled sales' small index: the
+    same events, without joining each event to its sale and its coupon's sale."""
+    put_back = Coupon.objects.filter(
+        business=business, state=COUPON.CANCELLED, issued_by_sale__in=cancelled
+    ).values("pk")
+    return Q(to_state=COUPON.REDEEMED, sale_id__in=cancelled) | Q(
+        to_state=COUPON.IN_WALLET, coupon_id__in=put_back
+    )
+
+
+def _customers(sales, start, end, tz) -> tuple[int, int, dict]:
+    """(new, returning, new per day) among the customers with a completed sale in the range:
+    new when their first completed sale in the program is in the range. One query; one row
+    per customer who bought in the range, each asking the customer's history index
+    (sale_history) whether they bought before it: the range's sales only are read, not the
+    program's whole history."""
+    earlier = Sale.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        program_id=OuterRef("program_id"),
+        status=Sale.COMPLETED,
+        time__lt=start,
+    )
+    firsts = (
+        sales.filter(customer__isnull=False, time__gte=start, time__lt=end)
+        .values("customer_id", "program_id")
+        .annotate(first=Min("time"))
+        .annotate(before=Exists(earlier))
+        .values_list("first", "before")
+        .order_by()
+    )
+    new = returning = 0
+    per_day: dict[date, int] = {}
+    for first, before in firsts:
+        if not before:
             new += 1
             day = first.astimezone(tz).date()
             per_day[day] = per_day.get(day, 0) + 1

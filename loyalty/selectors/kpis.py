@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Q, Sum
 
 from core.tenancy import scoped
 from coupons.models import Coupon
 from coupons.validity import business_tz, day_start
-from customers.models import Account
-from loyalty.models import Sale
+from customers.models import Account, CustomerFigures
+from loyalty.models import PointOfSale, Sale
 
 from .names import business_account_names
 
@@ -55,64 +57,80 @@ class Figures:
         return not (self.sales or self.by_series or any(r["balance"] for r in self.liability))
 
 
-def business_figures(*, business, date_from: date, date_to: date) -> Figures:
+TILL = "till"  # the cashier filter's value for a connected till's sales (no cashier)
+
+
+def business_figures(
+    *,
+    business,
+    date_from: date,
+    date_to: date,
+    program=None,
+    point_of_sale=None,
+    cashier=None,
+) -> Figures:
+    """`program`, `point_of_sale` (rows of the business) and `cashier` (a user, or TILL)
+    narrow every figure but the liability to those sales (issue 21's table filters); the
+    series table follows the program only (a coupon is issued by no till in particular)."""
     tz = business_tz(business)
     start, end = day_start(date_from, tz), day_start(date_to + timedelta(days=1), tz)
-    sales = scoped(Sale, business).filter(status=Sale.COMPLETED, time__gte=start, time__lt=end)
-    money = {"n": Count("pk"), "amount": Sum("money_to_pay"), "discount": Sum("discount")}
-
-    totals = sales.aggregate(**money)
-    figures = Figures(
-        sales=totals["n"],
-        amount=totals["amount"] or ZERO,
-        discount=totals["discount"] or ZERO,
-        average=_average(totals["amount"] or 0, totals["n"]),
-    )
-
-    earlier = Sale.objects.filter(
-        business=business,
-        status=Sale.COMPLETED,
-        customer_id=OuterRef("customer_id"),
-        time__lt=start,
-    )
-    buyers = (
-        sales.filter(customer__isnull=False)
-        .values("customer_id")
-        .distinct()
-        .annotate(before=Exists(earlier))
-    )
-    people = buyers.aggregate(n=Count("customer_id"), back=Count("customer_id", Q(before=True)))
-    figures.customers, figures.returning = people["n"], people["back"]
+    # One pass over the period's sales (index-only on sale_business_time_cover) for the
+    # totals, per point of sale and per cashier, and one for returning customers; three
+    # separate aggregates read the same rows three times (docs/benchmarks.md, reports).
+    where = ["s.business_id = %s", "s.status = %s", "s.time >= %s", "s.time < %s"]
+    params: list = [business.pk, Sale.COMPLETED, start, end]
+    if program is not None:
+        where.append("s.program_id = %s")
+        params.append(program.pk)
+    if point_of_sale is not None:
+        where.append("s.point_of_sale_id = %s")
+        params.append(point_of_sale.pk)
+    if cashier == TILL:
+        where.append("s.staff_id IS NULL")
+    elif cashier is not None:
+        where.append("s.staff_id = %s")
+        params.append(cashier.pk)
+    figures = Figures()
+    groups: dict[str, list] = {"by_pos": [], "by_cashier": []}
+    with connection.cursor() as cursor:
+        cursor.execute(_money_sql(" AND ".join(where)), params)
+        for pos_id, pos_name, staff_id, email, level, n, amount, discount in cursor.fetchall():
+            if level == "total":
+                figures.sales, figures.amount = n, amount or ZERO
+                figures.discount, figures.average = discount or ZERO, _average(amount or 0, n)
+                continue
+            key, row_id, name = (
+                ("by_pos", pos_id, pos_name) if level == "pos" else ("by_cashier", staff_id, email)
+            )
+            groups[key].append(
+                {
+                    "id": row_id,  # what the filter selects
+                    "name": name or "",
+                    "sales": n,
+                    "amount": amount or ZERO,
+                    "average": _average(amount or 0, n),
+                }
+            )
+        cursor.execute(_returning_sql(" AND ".join(where)), [start, *params])
+        figures.customers, figures.returning = cursor.fetchone()
+    for key, rows in groups.items():
+        rows.sort(key=lambda r: (-r["amount"], r["id"] is None, r["id"] or 0))
+        setattr(figures, key, rows)
     figures.returning_rate = _rate(figures.returning, figures.customers)
 
-    for key, group, label in (
-        ("by_pos", "point_of_sale", "point_of_sale__name"),
-        ("by_cashier", "staff", "staff__email"),
-    ):
-        rows = sales.values(group, label).annotate(**money).order_by("-amount", group)
-        setattr(
-            figures,
-            key,
-            [
-                {
-                    "name": row[label] or "",
-                    "sales": row["n"],
-                    "amount": row["amount"] or ZERO,
-                    "average": _average(row["amount"] or 0, row["n"]),
-                }
-                for row in rows
-            ],
-        )
-
+    coupons = scoped(Coupon, business).filter(
+        issued_at__gte=start, issued_at__lt=end, is_stock=False
+    )
+    if program is not None:
+        coupons = coupons.filter(series__program=program)
     issued = (
-        scoped(Coupon, business)
-        .filter(issued_at__gte=start, issued_at__lt=end, is_stock=False)
-        .values("series_id", "series__name")
+        coupons.values("series_id", "series__name")
         .annotate(issued=Count("pk"), redeemed=Count("pk", Q(redeemed_at__isnull=False)))
         .order_by("series__name", "series_id")
     )
     figures.by_series = [
         {
+            "id": row["series_id"],
             "name": row["series__name"],
             "issued": row["issued"],
             "redeemed": row["redeemed"],
@@ -134,3 +152,30 @@ def business_figures(*, business, date_from: date, date_to: date) -> Figures:
         for row in held
     ]  # fmt: skip
     return figures
+
+
+def _money_sql(where: str) -> str:
+    tables = {m.__name__: m._meta.db_table for m in (Sale, PointOfSale, get_user_model())}
+    return f"""
+        SELECT s.point_of_sale_id, p.name, s.staff_id, u.email,
+            CASE WHEN GROUPING(s.point_of_sale_id) = 0 THEN 'pos'
+                 WHEN GROUPING(s.staff_id) = 0 THEN 'cashier' ELSE 'total' END,
+            count(*), sum(s.money_to_pay), sum(s.discount)
+        FROM {tables["Sale"]} s
+        JOIN {tables["PointOfSale"]} p ON p.id = s.point_of_sale_id
+        LEFT JOIN {tables[get_user_model().__name__]} u ON u.id = s.staff_id
+        WHERE {where}
+        GROUP BY GROUPING SETS ((), (s.point_of_sale_id, p.name), (s.staff_id, u.email))
+    """
+
+
+def _returning_sql(where: str) -> str:
+    """Of the period's identified buyers, how many bought before it: their first visit,
+    kept by PostgreSQL in customers_customerfigures, is before the period (a join, not a
+    probe of each buyer's history)."""
+    return f"""
+        SELECT count(*), count(*) FILTER (WHERE f.first_visit < %s)
+        FROM (SELECT DISTINCT s.customer_id FROM {Sale._meta.db_table} s
+              WHERE {where} AND s.customer_id IS NOT NULL) b
+        LEFT JOIN {CustomerFigures._meta.db_table} f ON f.customer_id = b.customer_id
+    """

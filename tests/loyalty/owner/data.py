@@ -83,6 +83,7 @@ def coupon_event(series, to_state, *, when=T0, from_state="", customer=None, sal
     return CouponEvent.objects.create(
         business=series.business,
         coupon=coupon,
+        series=series,  # as coupons.services writes every event (the series' copy)
         from_state=from_state,
         to_state=to_state,
         at=when,

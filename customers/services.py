@@ -241,7 +241,7 @@ def get_or_register_by_phone(
     if created and welcome:
         from .notify.welcome import queue_welcome
 
-        queue_welcome(customer, program)
+        queue_welcome(customer, program, business=business, registered_now=True)
     return customer, created
 
 

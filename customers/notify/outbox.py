@@ -46,9 +46,14 @@ def enqueue(
     subject: str = "",
     dedupe_key: str = "",
     statement: Statement | None = None,
+    dedupe_checked: bool = False,
 ) -> Notification | None:
     """Queues one message; None when nothing new was queued: no recipient, or a message
     with the same `dedupe_key` exists already for the business.
+
+    `dedupe_checked`: the caller knows no message with `dedupe_key` can exist (its subject
+    was created by this transaction): one INSERT, no look-up and no savepoint (the unique
+    index still stands guard).
 
     With a `statement` (and no `dedupe_key`), the row is written when the caller executes
     it (core.statement); it has no id then.
@@ -59,6 +64,7 @@ def enqueue(
     business_id = getattr(business, "pk", business)
     if (
         dedupe_key
+        and not dedupe_checked
         and Notification.objects.filter(business_id=business_id, dedupe_key=dedupe_key).exists()
     ):
         return None
@@ -79,7 +85,7 @@ def enqueue(
         # A savepoint only where a concurrent duplicate can collide (dedupe_key): without
         # one, a notification queued inside a sale costs one INSERT, not three round trips.
         try:
-            with transaction.atomic() if dedupe_key else nullcontext():
+            with transaction.atomic() if dedupe_key and not dedupe_checked else nullcontext():
                 _insert(notification)
         except IntegrityError:
             if dedupe_key:  # queued concurrently with the same key
@@ -145,6 +151,7 @@ def notify_customer(
     subject: str = "",
     dedupe_key: str = "",
     statement: Statement | None = None,
+    dedupe_checked: bool = False,
 ) -> Notification | None:
     """Queues a message to `customer` on their preferred channel, or the first other they
     have an address for (routing.py; the sender tries the rest if it fails); None when
@@ -166,6 +173,7 @@ def notify_customer(
         subject=subject,
         dedupe_key=dedupe_key,
         statement=statement,
+        dedupe_checked=dedupe_checked,
     )
 
 

@@ -311,18 +311,8 @@ def notify_issued(customer, series, count: int, valid_to, *, statement=None, cod
     """Queue the message telling `customer` about `count` new coupons of `series`
     (`statement`: see customers.notify.enqueue); it names the benefit, the first code and
     its link (the wallet's when several were issued)."""
-    business = series.business
-    code = codes[0] if codes else ""
-    link = _public_url("public:coupon", code) if code and count == 1 else _wallet_url(business)
-    _notify_kind(
-        customer,
-        business,
-        "coupon_issued",
-        series=series,
-        values={"code": code, "link": link, "count": count},
-        valid_to=valid_to,
-        count=count,
-        statement=statement,
+    _notify_new_coupons(
+        "coupon_issued", customer, series, count, valid_to, statement=statement, codes=codes
     )
 
 
@@ -330,15 +320,21 @@ def notify_stamp_reward(customer, series, count: int, valid_to, *, statement=Non
     """Queue the "stamp card reward" message for the `count` reward coupons of `series`
     a filled stamp card gave (in place of "coupon issued"): the benefit, the first code,
     its last day and its link (the wallet's when several cards filled at once)."""
+    _notify_new_coupons(
+        "stamp_card_reward", customer, series, count, valid_to, statement=statement, codes=codes
+    )
+
+
+def _notify_new_coupons(kind, customer, series, count, valid_to, *, statement, codes):
     business = series.business
     code = codes[0] if codes else ""
     link = _public_url("public:coupon", code) if code and count == 1 else _wallet_url(business)
     _notify_kind(
         customer,
         business,
-        "stamp_card_reward",
+        kind,
         series=series,
-        values={"code": code, "link": link},
+        values={"code": code, "link": link, "count": count},
         valid_to=valid_to,
         count=count,
         statement=statement,

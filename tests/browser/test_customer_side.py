@@ -47,38 +47,51 @@ def phone_en(browser):
     context.close()
 
 
-def test_join_by_link_card_and_apple_wallet_pass(live_server, phone, shoot, settings, tmp_path):
+# The words each language's page shows: the button, the greeting, the welcome points and the
+# decimal separator (uk writes a comma).
+JOIN_WORDS = {
+    "en": ("Send", "Welcome", "20.00 welcome points", "20.00", "Maria"),
+    "uk": ("Надіслати", "Вітаємо", "20,00 вітальних балів", "20,00", "Марія"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_join_by_link_card_and_apple_wallet_pass(
+    live_server, lang, request, shoot, settings, tmp_path
+):
     from customers.notify.backends import ConsoleBackend
 
+    send, hello, welcome, twenty, name = JOIN_WORDS[lang]
+
     ConsoleBackend.outbox.clear()
-    for name, value in make_pass_ca(tmp_path / "ca").items():
-        setattr(settings, name, value)
+    for setting, value in make_pass_ca(tmp_path / "ca").items():
+        setattr(settings, setting, value)
     shop = make_shop(name="Coffee Lab")
     shop.program.welcome_points = Decimal("20.00")
     shop.program.welcome_series = shop.series
     shop.program.save()
-    page = phone  # uk-UA
+    page = request.getfixturevalue("phone_en" if lang == "en" else "phone")
 
     page.goto(f"{live_server.url}/j/{shop.business.slug}/{shop.program.key}/")
-    assert "20,00" in page.inner_text("[data-testid=welcome]")  # uk: a decimal comma
+    assert twenty in page.inner_text("[data-testid=welcome]")
     assert no_sideways_scroll(page)
-    shoot(page, "join-01-page-uk")
+    shoot(page, f"join-01-page-{lang}")
     page.fill("input[name=phone]", "067 111 22 33")
-    page.click("button:has-text('Надіслати')")
+    page.click(f"button:has-text('{send}')")
     page.wait_for_selector("input[name=code]")
     page.fill("input[name=code]", code_sent_to("+380671112233"))
-    page.fill("input[name=name]", "Марія")
+    page.fill("input[name=name]", name)
     page.check("input[name=consent]")
-    shoot(page, "join-02-code-uk")
+    shoot(page, f"join-02-code-{lang}")
     page.click("form:has(input[name=code]) button[type=submit]")
     page.wait_for_selector("[data-testid=card-qr]")
-    assert "Вітаємо" in page.inner_text(".flash")
-    assert "20,00 вітальних балів" in page.inner_text(".flash")
-    assert "20,00" in page.inner_text(".balances") or "20.00" in page.inner_text(".balances")
+    assert hello in page.inner_text(".flash")
+    assert welcome in page.inner_text(".flash")
+    assert twenty in page.inner_text(".balances")
     assert no_sideways_scroll(page)
-    shoot(page, "join-03-wallet-uk")
+    shoot(page, f"join-03-wallet-{lang}")
     customer = Customer.objects.get(business=shop.business, phone="+380671112233")
-    assert customer.name == "Марія" and customer.consent
+    assert customer.name == name and customer.consent
 
     with page.expect_download() as info:
         page.click("[data-testid=add-to-wallet]")

@@ -14,6 +14,7 @@ from coupons import fresh_codes
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
 from customers import ledger, ledger_debits
+from customers.models import Customer
 from customers.services import get_or_register_by_phone
 from loyalty.models import IdempotencyRecord, Sale
 from loyalty.services import referral
@@ -130,9 +131,14 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
 
         customer = ctx.customer
         if customer is None and ctx.new_phone:
-            customer, _created = get_or_register_by_phone(
+            customer, created = get_or_register_by_phone(
                 business=ctx.business, program=ctx.program, phone=ctx.new_phone
             )
+            if not created:
+                # Another till registered the phone while this one waited: lock the row as
+                # build_context locks a known customer, or this confirm's foreign-key checks
+                # and a later one's row lock queue in opposite orders (a deadlock on CI).
+                list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
             body["customer"]["id"] = customer.pk
         at = ctx.at
         if sale_id is None:

@@ -46,10 +46,15 @@
       });
     }
 
+    var stopping = Promise.resolve();
+
+    // A photo scanned right after the camera stopped waits for the camera to let go: the
+    // library refuses a file scan while its camera scan is still winding down.
     function stop() {
-      if (!reader || !running) return Promise.resolve();
+      if (!reader || !running) return stopping;
       running = false;
-      return reader.stop().then(function () { reader.clear(); }, function () {});
+      stopping = reader.stop().then(function () { reader.clear(); }, function () {});
+      return stopping;
     }
 
     function start(onCode) {

@@ -111,21 +111,8 @@ def bundle_price(state, idx, cover, value, *, components, max_bundles):
     discounts: dict[int, int] = {}
     bundles = 0
     while max_bundles is None or bundles < max_bundles:
-        taken: dict[int, int] = {}
-        complete = True
-        for lines, need in ranked:
-            for i in lines:
-                available = left[i] - taken.get(i, 0)
-                if available > 0:
-                    t = need if need < available else available
-                    taken[i] = taken.get(i, 0) + t
-                    need -= t
-                    if not need:
-                        break
-            if need:
-                complete = False
-                break
-        if not complete:
+        taken = _fill_bundle(ranked, left)
+        if taken is None:
             break
         bundles += 1
         parts = []
@@ -148,6 +135,40 @@ def bundle_price(state, idx, cover, value, *, components, max_bundles):
         total += d
     state.total -= total
     return total, 0, 0
+
+
+def _fill_bundle(ranked, left) -> dict[int, int] | None:
+    """Units per line for one more bundle, or None when the lines left cannot fill it.
+
+    Each unit a component needs takes the most expensive line left that it matches; when
+    components overlap (any item x1 + LATTE x1), a unit taken by one component is moved
+    to another line it matches if that frees the line for the unit that can use nothing
+    else (augmenting paths, as in bipartite matching), so a bundle is found whenever the
+    check holds one, whatever the lines' order."""
+    slots = [k for k, (_lines, need) in enumerate(ranked) for _ in range(need)]
+    used: dict[int, int] = {}
+    holders: dict[int, list[int]] = {}  # line -> the slots it fills
+
+    def place(slot: int, seen: set[int]) -> bool:
+        for i in ranked[slots[slot]][0]:
+            if i in seen:
+                continue
+            seen.add(i)
+            if used.get(i, 0) < left[i]:
+                used[i] = used.get(i, 0) + 1
+                holders.setdefault(i, []).append(slot)
+                return True
+            for other in holders.get(i, []):
+                if place(other, seen):  # `other` moved to another line: `i` is free
+                    holders[i].remove(other)
+                    holders[i].append(slot)
+                    return True
+        return False
+
+    for slot in range(len(slots)):
+        if not place(slot, set()):
+            return None
+    return used
 
 
 def capped_check_percent(state, idx, cover, value, *, cap: int):

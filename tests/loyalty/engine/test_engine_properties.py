@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from loyalty.engine import (
@@ -269,11 +269,16 @@ whole_positions = st.lists(
 @given(whole_positions, st.data(), st.randoms(use_true_random=False))
 def test_cheapest_and_bundle_totals_do_not_depend_on_position_order(pos, data, rnd):
     """promotions.md picks units by price (ties by position), so on undiscounted whole
-    units the rule's discount is the same in any position order."""
+    units the rule's discount is the same in any position order. Where a line matches two
+    bundle components, which of equally priced lines a component takes is the position's
+    choice and may change which units bundle together: such checks are left out here
+    (test_overlapping_components_find_the_bundle_in_any_order covers finding them)."""
     action = data.draw(st.sampled_from(["discount_cheapest", "bundle_price"]))
     options = data.draw(promotion_options(action, {}))
     options.pop("quantity_limit", None)
     options.pop("birthday", None)
+    if action == "bundle_price":
+        assume(all(sum(_matches(c, p) for c in options["components"]) <= 1 for p in pos))
     value = "100" if action == "discount_cheapest" else data.draw(cents)
     promo = rule(1, action, value, **options)
     first = evaluate(compile_rules([promo]), make_check(*pos), ProgramSettings())
@@ -282,3 +287,28 @@ def test_cheapest_and_bundle_totals_do_not_depend_on_position_order(pos, data, r
     again = evaluate(compile_rules([promo]), make_check(*shuffled), ProgramSettings())
     assert again.discount == first.discount
     assert again.discount == sum((p.discount for p in again.positions), Decimal("0.00"))
+
+
+def _matches(component, position) -> bool:
+    if not component.include_categories and not component.include_goods:
+        return True  # any goods
+    return (
+        position.category in component.include_categories
+        or position.code in component.include_goods
+    )
+
+
+def test_overlapping_components_find_the_bundle_in_any_order():
+    """any item x1 + LATTE x1 at 0.00: LATTE and CROISSANT make a bundle, whichever comes
+    first (taking LATTE for "any item" first used to leave LATTE x1 with nothing)."""
+    promo = rule(
+        1,
+        "bundle_price",
+        "0.00",
+        components=(BundleComponent(), BundleComponent(include_goods=frozenset({"LATTE"}))),
+    )
+    latte = Position("LATTE", "", "coffee", Decimal("0.01"), Decimal("1"))
+    croissant = Position("CROISSANT", "", "coffee", Decimal("0.01"), Decimal("1"))
+    for order in ([latte, croissant], [croissant, latte]):
+        result = evaluate(compile_rules([promo]), make_check(*order), ProgramSettings())
+        assert result.discount == Decimal("0.02"), order

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from core import json_rows, sql_rows
 from core.errors import Refused, ValidationFailed
 from core.statement import Clauses, Statement
+from loyalty.models import ReportState
 
 from .models import Account, AccountType, LedgerEntry, Lot, LotUse
 
@@ -521,7 +522,11 @@ def expire_lots(*, now=None) -> int:
 
 def _expire_account_lots(row: Account, lots: QuerySet) -> int:
     count = 0
-    for lot in lots.order_by("expires_at", "id"):
+    due = list(lots.order_by("expires_at", "id"))
+    if due:
+        # Dated when the points lapsed: maybe a day the reports have folded already.
+        ReportState.unsettle(business_id=row.business_id, at=due[0].expires_at)
+    for lot in due:
         entry = _new_entry(row, -lot.remaining, Kind.EXPIRY, lot.expires_at, reason="expired")
         LotUse.objects.create(
             business_id=row.business_id, entry=entry, lot=lot, amount=lot.remaining

@@ -1,6 +1,7 @@
 """Django admin for the platform's own staff (owners use the panel)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -12,11 +13,13 @@ from .models import (
     Membership,
     PointOfSale,
     Program,
+    ReportState,
     Rule,
     Sale,
     SalePosition,
     SaleRule,
 )
+from .services.report_days import fold
 
 
 @admin.register(Business)
@@ -166,4 +169,23 @@ class SaleAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportState)
+class ReportStateAdmin(admin.ModelAdmin):
+    """Where each business's folded report days end (docs/panel-reports.md); "Fold now"
+    runs the scheduled job's work for the businesses picked."""
+
+    list_display = ("business", "settled_until", "timezone", "folded_at")
+    list_select_related = ("business",)
+    readonly_fields = ("business", "settled_until", "timezone", "folded_at")
+    actions = ["fold_now"]
+
+    @admin.action(description=_("Fold the report days now"))
+    def fold_now(self, request, queryset):
+        days = sum(fold(state.business) for state in queryset.select_related("business"))
+        self.message_user(request, _("%(days)s days counted.") % {"days": days})
+
+    def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ from coupons import services as coupon_services
 from customers import ledger
 from customers.models import Customer
 from giftcards import services as giftcards
-from loyalty.models import Sale
+from loyalty.models import ReportState, Sale
 
 from . import stamps
 
@@ -33,4 +33,6 @@ def cancel_sale(*, sale, device=None, staff=None, reason="", approved_by=None) -
         sale.cancel_reason = (reason or "").strip()[:200]
         sale.cancel_approved_by = approved_by
         sale.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancel_approved_by"])
+        # The sale's day and the later ones (its coupons' and points' days) lose it.
+        ReportState.unsettle(business_id=sale.business_id, at=sale.time)
     return sale

@@ -13,10 +13,11 @@ from core.statement import Statement
 from coupons import fresh_codes
 from coupons import services as coupon_services
 from coupons.models import CouponSeries
+from coupons.validity import business_tz
 from customers import ledger, ledger_debits
 from customers.models import Customer
 from customers.services import get_or_register_by_phone
-from loyalty.models import IdempotencyRecord, Sale
+from loyalty.models import IdempotencyRecord, ReportState, Sale
 from loyalty.services import referral
 
 from . import payments, stamps, store, tiers
@@ -207,12 +208,20 @@ def _confirm(*, point_of_sale, data, device, staff, idempotency_key, request_has
             rules=store.rule_rows(result),
             record_id=record_id,
         )
+        if data.time is not None and _before_today(at, ctx.business):
+            # A check of an earlier day (its own `time`): that day's report is counted again.
+            ReportState.unsettle(business_id=ctx.business.pk, at=at)
         if not all(batch.verify() for batch in planned):
             raise coupon_services.refusal("coupon_series_exhausted")
         tiers.after_confirm(ctx, customer, sale, at)  # the sale's rules saw the old tier
         # The friend's first sale rewards a referral (journey.md "Share"), once.
         referral.reward_first_sale(sale_id=sale.pk, customer=customer, program=ctx.program, at=at)
     return Answer(201, sale.answer, body)
+
+
+def _before_today(at, business) -> bool:
+    tz = business_tz(business)
+    return at.astimezone(tz).date() < timezone.now().astimezone(tz).date()
 
 
 def _move_points(sale, customer, ctx, result, at, statement, accounts):

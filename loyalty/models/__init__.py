@@ -1,6 +1,7 @@
 from .catalogue import Goods, GoodsCategory
 from .devices import Device
 from .favourites import PosFavourite
+from .report_days import ReportDay, ReportState
 from .rules import Rule
 from .sales import CashierConfirmToken, IdempotencyRecord, Sale, SalePosition, SaleRule
 from .staff import Invitation
@@ -22,6 +23,8 @@ __all__ = [
     "PointOfSale",
     "PosFavourite",
     "Program",
+    "ReportDay",
+    "ReportState",
     "Rule",
     "Sale",
     "SalePosition",

@@ -21,9 +21,10 @@ from core.tenancy import scoped
 from coupons.models import Coupon
 from coupons.validity import business_tz, day_start
 from customers.models import Account, CustomerFigures
-from loyalty.models import PointOfSale, Sale
+from loyalty.models import Membership, PointOfSale, Program, Sale
 
 from .names import business_account_names
+from .report_days import period_days
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -74,46 +75,73 @@ def business_figures(
     series table follows the program only (a coupon is issued by no till in particular)."""
     tz = business_tz(business)
     start, end = day_start(date_from, tz), day_start(date_to + timedelta(days=1), tz)
-    # One pass over the period's sales (index-only on sale_business_time_cover) for the
-    # totals, per point of sale and per cashier, and one for returning customers; three
-    # separate aggregates read the same rows three times (docs/benchmarks.md, reports).
-    where = ["s.business_id = %s", "s.status = %s", "s.time >= %s", "s.time < %s"]
-    params: list = [business.pk, Sale.COMPLETED, start, end]
-    if program is not None:
-        where.append("s.program_id = %s")
-        params.append(program.pk)
-    if point_of_sale is not None:
-        where.append("s.point_of_sale_id = %s")
-        params.append(point_of_sale.pk)
-    if cashier == TILL:
-        where.append("s.staff_id IS NULL")
-    elif cashier is not None:
-        where.append("s.staff_id = %s")
-        params.append(cashier.pk)
     figures = Figures()
-    groups: dict[str, list] = {"by_pos": [], "by_cashier": []}
-    with connection.cursor() as cursor:
-        cursor.execute(_money_sql(" AND ".join(where)), params)
-        for pos_id, pos_name, staff_id, email, level, n, amount, discount in cursor.fetchall():
-            if level == "total":
-                figures.sales, figures.amount = n, amount or ZERO
-                figures.discount, figures.average = discount or ZERO, _average(amount or 0, n)
+    # The period's sales per (program, point of sale, cashier) and day: folded days from
+    # their rows, the rest counted now (loyalty.selectors.report_days).
+    groups: dict[str, dict] = {"by_pos": {}, "by_cashier": {}}
+    amount = discount = ZERO
+    for day in period_days(business=business, date_from=date_from, date_to=date_to).values():
+        for (program_id, pos_id, staff_id), (n, _amount, money, off) in day.sales.items():
+            if program is not None and program_id != program.pk:
                 continue
-            key, row_id, name = (
-                ("by_pos", pos_id, pos_name) if level == "pos" else ("by_cashier", staff_id, email)
-            )
-            groups[key].append(
-                {
-                    "id": row_id,  # what the filter selects
-                    "name": name or "",
-                    "sales": n,
-                    "amount": amount or ZERO,
-                    "average": _average(amount or 0, n),
-                }
-            )
-        cursor.execute(_returning_sql(" AND ".join(where)), [start, *params])
+            if point_of_sale is not None and pos_id != point_of_sale.pk:
+                continue
+            if (cashier == TILL and staff_id is not None) or (
+                cashier not in (None, TILL) and staff_id != cashier.pk
+            ):
+                continue
+            figures.sales += n
+            amount += money
+            discount += off
+            for key, row_id in (("by_pos", pos_id), ("by_cashier", staff_id)):
+                total = groups[key].setdefault(row_id, [0, ZERO])
+                total[0] += n
+                total[1] += money
+    figures.amount, figures.discount = amount, discount
+    figures.average = _average(amount, figures.sales)
+    pos_names = dict(scoped(PointOfSale, business).values_list("pk", "name"))
+    # the business's staff (one query whatever the rows); a cashier whose membership row
+    # is gone is looked up by id
+    emails = dict(scoped(Membership, business).values_list("user_id", "user__email"))
+    gone = [pk for pk in groups["by_cashier"] if pk is not None and pk not in emails]
+    if gone:
+        emails.update(get_user_model().objects.filter(pk__in=gone).values_list("pk", "email"))
+    named = {"by_pos": pos_names, "by_cashier": emails}
+    narrow = (
+        point_of_sale is not None
+        or cashier is not None
+        or (program is not None and scoped(Program, business).exclude(pk=program.pk).exists())
+    )
+    with connection.cursor() as cursor:
+        if narrow:  # a point of sale, a cashier or one of several programs: the sales
+            where = ["s.business_id = %s", "s.status = %s", "s.time >= %s", "s.time < %s"]
+            params: list = [business.pk, Sale.COMPLETED, start, end]
+            if program is not None:
+                where.append("s.program_id = %s")
+                params.append(program.pk)
+            if point_of_sale is not None:
+                where.append("s.point_of_sale_id = %s")
+                params.append(point_of_sale.pk)
+            if cashier == TILL:
+                where.append("s.staff_id IS NULL")
+            elif cashier is not None:
+                where.append("s.staff_id = %s")
+                params.append(cashier.pk)
+            cursor.execute(_returning_sql(" AND ".join(where)), [start, *params])
+        else:  # the whole business: its customers' figures, not the period's sales
+            cursor.execute(_BUYERS_SQL, {"business": business.pk, "start": start, "end": end})
         figures.customers, figures.returning = cursor.fetchone()
-    for key, rows in groups.items():
+    for key, totals in groups.items():
+        rows = [
+            {
+                "id": row_id,  # what the filter selects
+                "name": named[key].get(row_id, "") if row_id is not None else "",
+                "sales": n,
+                "amount": money,
+                "average": _average(money, n),
+            }
+            for row_id, (n, money) in totals.items()
+        ]
         rows.sort(key=lambda r: (-r["amount"], r["id"] is None, r["id"] or 0))
         setattr(figures, key, rows)
     figures.returning_rate = _rate(figures.returning, figures.customers)
@@ -154,21 +182,6 @@ def business_figures(
     return figures
 
 
-def _money_sql(where: str) -> str:
-    tables = {m.__name__: m._meta.db_table for m in (Sale, PointOfSale, get_user_model())}
-    return f"""
-        SELECT s.point_of_sale_id, p.name, s.staff_id, u.email,
-            CASE WHEN GROUPING(s.point_of_sale_id) = 0 THEN 'pos'
-                 WHEN GROUPING(s.staff_id) = 0 THEN 'cashier' ELSE 'total' END,
-            count(*), sum(s.money_to_pay), sum(s.discount)
-        FROM {tables["Sale"]} s
-        JOIN {tables["PointOfSale"]} p ON p.id = s.point_of_sale_id
-        LEFT JOIN {tables[get_user_model().__name__]} u ON u.id = s.staff_id
-        WHERE {where}
-        GROUP BY GROUPING SETS ((), (s.point_of_sale_id, p.name), (s.staff_id, u.email))
-    """
-
-
 def _returning_sql(where: str) -> str:
     """Of the period's identified buyers, how many bought before it: their first visit,
     kept by PostgreSQL in customers_customerfigures, is before the period (a join, not a
@@ -179,3 +192,19 @@ def _returning_sql(where: str) -> str:
               WHERE {where} AND s.customer_id IS NOT NULL) b
         LEFT JOIN {CustomerFigures._meta.db_table} f ON f.customer_id = b.customer_id
     """
+
+
+# The business's customers who bought in [start, end) and how many of them had bought before
+# `start`, from customers_customerfigures alone: a customer whose last visit is in the
+# period bought in it; one whose last visit is after it (a range that ends before today)
+# is asked the history index (sale_history) whether they did. Exactly the buyers of
+# `_returning_sql` for the whole business, without reading a year of sales.
+_BUYERS_SQL = f"""
+    SELECT count(*), count(*) FILTER (WHERE f.first_visit < %(start)s)
+    FROM {CustomerFigures._meta.db_table} f
+    WHERE f.business_id = %(business)s AND f.last_visit >= %(start)s
+        AND (f.last_visit < %(end)s OR EXISTS (
+            SELECT 1 FROM {Sale._meta.db_table} s
+            WHERE s.customer_id = f.customer_id AND s.status = 'completed'
+                AND s.time >= %(start)s AND s.time < %(end)s))
+"""

@@ -3,6 +3,7 @@ the genitive singular after a number written with decimals ("100,00 бала", "
 and one / few / many after a whole number ("1 бал", "2 бали", "5 балів"); English writes
 "points" after any number with decimals."""
 
+import json
 import re
 from decimal import Decimal
 
@@ -64,3 +65,11 @@ def test_the_join_page_and_welcome_read_the_fraction_form_in_uk(client, shop):
     joined = client.post(url, {"step": "verify", "code": last_code(NEW_PHONE), "name": ""})
     wallet_page = client.get(joined["Location"], HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "Вітальні бали на вашій картці: 25,00 бала." in wallet_page
+
+
+def test_the_kiosk_writes_an_offers_price_with_the_fraction_form_in_uk(client):
+    client.cookies["django_language"] = "uk"
+    html = client.get("/kiosk/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    config = re.search(r'<script id="kiosk-config" type="application/json">(.*?)</script>', html)
+    texts = json.loads(config.group(1))["texts"]
+    assert texts["price"] == "%(price)s бала"  # the script fills in "50,00"

@@ -20,6 +20,11 @@ def fraction_word() -> str:
     return pgettext("after a number written with decimals, as 1.50", "points")
 
 
+def special_fraction_word() -> str:
+    """Special points after a number with decimals: uk "2,70 спеціального бала"."""
+    return pgettext("after a number written with decimals, as 1.50", "special points")
+
+
 def point_word(value: object, places: int = 2) -> str:
     """The word for `value` points written with `places` decimals."""
     try:

@@ -174,6 +174,17 @@ def point_count_filter(value, places=2):
     return plurals.point_count(value, int(places))
 
 
+@register.simple_tag
+def credit_amount(names, key, value):
+    """A credit with its account: "+2.70 points", uk "2,70 бала" / "2,70 спеціального бала"
+    (built-in accounts take the fraction's form, core.plurals); other accounts by name."""
+    if key == "bonus":
+        return plurals.point_count(value)
+    if key == "special":
+        return f"{amount(value)} {plurals.special_fraction_word()}"
+    return f"{amount(value)} {account_name(key, names)}"
+
+
 @register.filter(name="point_word")
 def point_word_filter(value, places=2):
     """The word alone, after a number shown apart with `places` decimals."""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import sql_rows
+from core.plurals import point_forms
 
 from .ledger import ZERO, active_lots_q, money, pending_lots_q
 from .models import Account, AccountType, Customer, CustomerCategory, Enrolment, LedgerEntry, Lot
@@ -220,15 +221,22 @@ def _check_accounts() -> list[str]:
 
 def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
     """{key: {"name", "unit", "whole"[, "forms"]}} of every balance a customer may hold in
-    `program` ("forms": the unit's word by plural category, whole units only), so that
+    `program` ("forms": the unit's word by plural category, for whole units and points;
+    core.plurals: a number with decimals takes "other", uk "100,00 бала"), so that
     the kiosk and the wallet page show each with its unit (payments.md): points, the
     currency for prepaid money, units for prepaid goods."""
     labels: dict = {
-        Account.BONUS: {"name": str(_("Points")), "unit": str(_("points")), "whole": False},
+        Account.BONUS: {
+            "name": str(_("Points")),
+            "unit": str(_("points")),
+            "whole": False,
+            "forms": point_forms(),
+        },
         Account.SPECIAL: {
             "name": str(_("Special points")),
             "unit": str(_("points")),
             "whole": False,
+            "forms": point_forms(),
         },
     }
     units = {
@@ -246,6 +254,8 @@ def account_labels(*, program, currency: str) -> dict[str, dict[str, str]]:
         }
         if account_type.in_units:
             labels[account_type.key]["forms"] = unit_forms()
+        elif account_type.kind == AccountType.Kind.POINTS:
+            labels[account_type.key]["forms"] = point_forms()
     return labels
 
 

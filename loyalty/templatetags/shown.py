@@ -5,6 +5,8 @@ One place for the words and formats staff and customers read (issue 21):
   writes 165,00); `value|units`: prepaid units, whole ("3" for "3.00"); `value|unit_count`:
   whole units with their word ("1 unit", "3 units"), `value|unit_word` the word alone;
   `{% account_amount names key value %}`: a balance as its account counts it;
+  `value|point_count`: points with their word ("100.00 points", uk "100,00 бала"; a fraction
+  takes its own form, core.plurals), `value|point_word` the word alone;
 - `value|local_date`, `value|local_datetime`: an ISO text, a date or a datetime in the
   active time zone (the business's: loyalty.middleware and the cashier and public views
   activate it) and the locale's short format;
@@ -23,6 +25,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import plurals
 from loyalty.checks.messages import shown_message
 
 register = template.Library()
@@ -161,3 +164,28 @@ def ledger_reason(text):
         if match:
             return shown(match) if shown else ""
     return text or ""
+
+
+@register.filter(name="point_count")
+def point_count_filter(value, places=2):
+    """Points with their word: "100.00 points", uk "100,00 бала" (core.plurals)."""
+    if value in (None, ""):
+        return ""
+    return plurals.point_count(value, int(places))
+
+
+@register.simple_tag
+def credit_amount(names, key, value):
+    """A credit with its account: "+2.70 points", uk "2,70 бала" / "2,70 спеціального бала"
+    (built-in accounts take the fraction's form, core.plurals); other accounts by name."""
+    if key == "bonus":
+        return plurals.point_count(value)
+    if key == "special":
+        return f"{amount(value)} {plurals.special_fraction_word()}"
+    return f"{amount(value)} {account_name(key, names)}"
+
+
+@register.filter(name="point_word")
+def point_word_filter(value, places=2):
+    """The word alone, after a number shown apart with `places` decimals."""
+    return plurals.point_word(value, int(places))

@@ -11,8 +11,9 @@
   var session = null;
   var idleTimer = null;
 
-  // Figures and dates in the page's language ("100,00", "6 січня 2027 р." in uk), as the
-  // server renders them: decimals come from the API as "100.00" strings.
+  // Figures and dates in the page's language, as the server renders them: decimals come
+  // from the API as "100.00" strings ("100,00" in uk); dates as Django's SHORT_DATE_FORMAT,
+  // the one date format of every page ("06.01.2027" in uk, "01/06/2027" in en).
   var lang = document.documentElement.lang || undefined;
   var decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
   function amount(value) {
@@ -23,7 +24,7 @@
     // valid_to is in the business's time zone: its own date part is the day to show.
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
     if (!m) return iso || "";
-    return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" })
+    return new Intl.DateTimeFormat(lang, { day: "2-digit", month: "2-digit", year: "numeric" })
       .format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   }
 
@@ -261,12 +262,15 @@
     });
   }
 
-  // "1 unit", "3 units" (uk: 1 одиниця, 3 одиниці, 5 одиниць): the server sends the word's
-  // forms by plural category; the browser's Intl.PluralRules picks one for the page's language.
-  function unitWord(label, shown) {
+  // "1 unit", "3 units" (uk: 1 одиниця, 3 одиниці, 5 одиниць), "100.00 points" (uk "100,00
+  // бала": a number written with decimals takes the fraction's form): the server sends the
+  // word's forms by plural category; the browser's Intl.PluralRules picks one for the page's
+  // language, told how many decimals the number is shown with.
+  function unitWord(label, value) {
     if (!label.forms || !window.Intl || !Intl.PluralRules) return label.unit;
-    var category = new Intl.PluralRules(document.documentElement.lang || "en").select(Number(shown));
-    return label.forms[category] || label.unit;
+    var rules = new Intl.PluralRules(document.documentElement.lang || "en",
+      { minimumFractionDigits: label.whole ? 0 : 2 });
+    return label.forms[rules.select(Number(value))] || label.unit;
   }
 
   function renderBalances() {
@@ -282,7 +286,7 @@
       var dd = document.createElement("dd");
       // prepaid units are whole: "3", not "3.00"
       var shown = label && label.whole ? figures.active.replace(/\.0+$/, "") : amount(figures.active);
-      dd.textContent = shown + (label && label.unit ? " " + unitWord(label, shown) : "");
+      dd.textContent = shown + (label && label.unit ? " " + unitWord(label, figures.active) : "");
       dd.dataset.testid = "balance-" + key;
       if (figures.pending && figures.pending !== "0.00") {
         var pending = document.createElement("span");

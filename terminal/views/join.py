@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import plurals
 from core.errors import DomainError
 from coupons.selectors import series_title
 from customers.models import Enrolment
@@ -56,8 +56,9 @@ def _program(business_slug, program_key) -> Program:
 def _welcome_message(joined, language) -> str:
     parts = [_("Welcome! You are a member now.")]
     if joined.points:
-        points = formats.number_format(joined.points, 2, use_l10n=True)
-        parts.append(_("%(points)s welcome points are on your card.") % {"points": points})
+        # "50,00 бала": the word agrees with the number (core.plurals)
+        points = plurals.point_count(joined.points)
+        parts.append(_("Welcome points on your card: %(points)s.") % {"points": points})
     if joined.coupon is not None:
         parts.append(
             _("A welcome coupon is in your wallet: %(title)s.")

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
@@ -33,7 +34,8 @@ def kiosk_texts() -> dict:
         "bought": _("Done! The coupon is in your wallet."),
         "validUntil": _("valid until"),
         "notUsableHere": _("not usable here"),
-        "price": _("%(price)s points"),
+        # the script writes the price with decimals: uk "50,00 бала" (core.plurals)
+        "price": pgettext("a price written with decimals, as 50.00", "%(price)s points"),
         "hello": _("Hello, %(name)s!"),
         "helloAnon": _("Hello!"),
         "stampsOf": _("%(have)s of %(of)s"),

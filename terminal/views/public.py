@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -212,7 +212,8 @@ def _refusal_message(exc: DomainError, business) -> str:
         moment = datetime.fromisoformat(exc.extra["next_allowed_at"])
         local = timezone.localtime(moment, ZoneInfo(business.timezone))
         return _("You can activate it again after %(time)s.") % {
-            "time": local.strftime("%Y-%m-%d %H:%M")
+            # the pages' one format for a moment (docs/what-people-see.md)
+            "time": formats.date_format(local, "SHORT_DATETIME_FORMAT")
         }
     return exc.message
 

@@ -50,8 +50,9 @@ def phone_en(browser):
 # The words each language's page shows: the button, the greeting, the welcome points and the
 # decimal separator (uk writes a comma).
 JOIN_WORDS = {
-    "en": ("Send", "Welcome", "20.00 welcome points", "20.00", "Maria"),
-    "uk": ("Надіслати", "Вітаємо", "20,00 вітальних балів", "20,00", "Марія"),
+    "en": ("Send", "Welcome", "Welcome points on your card: 20.00 points", "20.00", "Maria"),
+    # a number with decimals takes the fraction's form in uk: "20,00 бала" (core.plurals)
+    "uk": ("Надіслати", "Вітаємо", "Вітальні бали на вашій картці: 20,00 бала", "20,00", "Марія"),
 }
 
 

@@ -127,12 +127,13 @@ def test_the_kiosk_speaks_ukrainian(live_server, tablet, shoot):
     page.wait_for_selector("#screen-home:not([hidden])")
     reader.check("the customer's home")
     # The script's figures, dates and coupon titles are Ukrainian too: the series' uk title,
-    # not its key ("Welcome"); "100,00"; the month's name in uk.
-    expect(page.locator("[data-testid=balance-bonus]")).to_contain_text("100,00")
+    # not its key ("Welcome"); "100,00 бала" (a number with decimals takes the fraction's
+    # form, not "бали"); the date in uk's short format, as every page writes it.
+    expect(page.locator("[data-testid=balance-bonus]")).to_contain_text("100,00 бала")
     wallet = page.locator("#wallet .wallet__item").first
     expect(wallet).to_contain_text("Вітальна знижка 10%")
     expect(wallet).not_to_contain_text("Welcome")
-    expect(wallet).to_contain_text(re.compile(r"діє до \d{1,2} [а-яіїєґ]+ \d{4}"))
+    expect(wallet).to_contain_text(re.compile(r"діє до \d{2}\.\d{2}\.\d{4}"))
     shoot(page, "uk-kiosk-01-home")
     assert not reader.problems, "English on the uk kiosk:\n" + "\n".join(reader.problems)
     assert page.js_errors == []

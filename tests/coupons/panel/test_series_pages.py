@@ -356,3 +356,16 @@ def test_cashier_cannot_open_series_pages(cashier_client, series):
 def test_manager_can(manager_client, series):
     detail = reverse("panel:series_detail", kwargs={"pk": series.pk})
     assert manager_client.get(detail).status_code == 200
+
+
+def test_detail_names_the_kiosk_price_and_the_givers_points_with_their_word(owner_client, series):
+    series.kiosk_price = Decimal("50.00")
+    series.transferable = True
+    series.referral_reward = Decimal("1.50")
+    series.save()
+    url = reverse("panel:series_detail", kwargs={"pk": series.pk})
+    owner_client.cookies["django_language"] = "uk"
+    html = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    # a number with decimals takes the fraction's form in uk (core.plurals), not "балів"
+    assert "50,00 бала" in html and "1,50 бала дарувальнику" in html
+    assert "50,00 балів" not in html

@@ -137,4 +137,9 @@ def test_the_kiosk_gets_the_unit_word_for_each_plural_form(shop, language, forms
     assert label["whole"] is True
     assert label["forms"] == forms
     assert answer["balances"]["coffee-card"]["active"] == "5.00"
-    assert "forms" not in answer["accounts"]["bonus"]  # points keep "points"
+    # points have their words too: a number with decimals takes "other" (uk "100,00 бала")
+    points = {
+        "en": {"one": "point", "few": "points", "many": "points", "other": "points"},
+        "uk": {"one": "бал", "few": "бали", "many": "балів", "other": "бала"},
+    }
+    assert answer["accounts"]["bonus"]["forms"] == points[language]

@@ -1,0 +1,34 @@
+"""The receipt writes a sold gift card's end in the page's one date format (issue 21), not
+as ISO text ("2027-12-07")."""
+
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from giftcards.models import GiftCard
+from tests.factories import GiftCardSeriesFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("language", "day"), [("en", "%m/%d/%Y"), ("uk", "%d.%m.%Y")])
+def test_the_receipt_shows_a_sold_cards_end_in_the_short_format(shop, till, language, day):
+    GiftCardSeriesFactory(program=shop.program, key="gift", valid_months=12)
+    body = {
+        "lines": [{"code": "LATTE", "quantity": "1"}],
+        "gift_cards_sold": [{"series": "gift", "amount": "500.00"}],
+    }
+    confirmed = till.post(
+        reverse("cashier:api_confirm"), {**body, "token": "t-gc"}, content_type="application/json"
+    )
+    assert confirmed.status_code == 201, confirmed.json()
+    till.cookies["django_language"] = language
+    receipt = till.get(confirmed.json()["receipt_url"], HTTP_ACCEPT_LANGUAGE=language)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", receipt.content.decode()))
+    card = GiftCard.objects.get()
+    end = card.valid_to.astimezone(ZoneInfo(shop.business.timezone)).strftime(day)
+    assert end in text, text
+    assert card.valid_to.strftime("%Y-%m-%d") not in text
+    assert ("500,00" if language == "uk" else "500.00") in text

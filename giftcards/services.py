@@ -8,7 +8,7 @@ take it below zero; the table's check constraint is the last guard.
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -20,6 +20,7 @@ from core import json_rows, sql_rows
 from core.errors import Refused, ValidationFailed
 from core.statement import Clauses, Statement
 from coupons.codes import generate_code, normalize_code
+from coupons.validity import business_tz, day_end
 
 from .models import GiftCard, GiftCardEntry, GiftCardSeries
 
@@ -196,8 +197,9 @@ def valid_to_for(series: GiftCardSeries, at: datetime) -> datetime | None:
         day = min(at.day, 28)
         return at.replace(year=year, month=month, day=day)
     if series.valid_to:
-        end = datetime.combine(series.valid_to + timedelta(days=1), time.min)
-        return timezone.make_aware(end, timezone.get_current_timezone())
+        # The series' last day, to its end in the business's time zone (as coupons end):
+        # shown as that day, where the next midnight read as a day too late.
+        return day_end(series.valid_to, business_tz(series.business))
     return None
 
 

@@ -77,3 +77,33 @@ def test_every_reports_page_costs_the_same_with_3_and_30_sales(owner_client, pro
     few = counts(owner_client, program)
     add_sales(program, 27, "many")
     assert counts(owner_client, program) == few
+
+
+def test_folded_days_cost_the_pages_the_same_queries(owner_client, program):
+    """The days read from their folded rows make the same number of queries as the days
+    counted from the sales (loyalty.services.report_days)."""
+    from django.utils import timezone
+
+    from loyalty.models import ReportDay
+    from loyalty.services.report_days import fold
+
+    now = timezone.now()
+    for i in range(12):
+        sale(program, customer=CustomerFactory(business=program.business),
+             when=now - timedelta(days=i % 6, hours=1))  # fmt: skip
+    today = timezone.localdate(now)
+    span = {"from": str(today - timedelta(days=29)), "to": str(today)}
+    urls = [reverse("panel:home"), reverse("panel:report_index")]
+
+    def measured():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert owner_client.get(url, span).status_code == 200
+            result.append(len(captured))
+        return result
+
+    live = measured()
+    fold(program.business)
+    assert ReportDay.objects.filter(business=program.business).exists()
+    assert measured() == live

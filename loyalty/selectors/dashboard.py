@@ -21,11 +21,8 @@ from .report_days import period_days
 ZERO = Decimal("0.00")
 TOP_RULES = 5
 
-# Per-day keys, in the order the figures table shows them.
-DAY_KEYS = (
-    "sales",
-    "amount",
-    "discount",
+# A program's counts of a day (report_days.ProgramDay), in the figures table's order.
+PROGRAM_KEYS = (
     "credited",
     "spent",
     "expired",
@@ -34,6 +31,8 @@ DAY_KEYS = (
     "activations",
     "new_customers",
 )
+# Per-day keys, in the order the figures table shows them.
+DAY_KEYS = ("sales", "amount", "discount", *PROGRAM_KEYS)
 
 
 @dataclass
@@ -83,7 +82,7 @@ def program_dashboard(*, business, program, date_from: date, date_to: date) -> D
                     row["discount"] += discount
             counts = found.programs.get(program.pk)
             if counts is not None:
-                for key in DAY_KEYS[3:]:
+                for key in PROGRAM_KEYS:
                     row[key] = getattr(counts, key)
             for (program_id, key, rule_id), values in found.rules.items():
                 if program_id == program.pk:

@@ -4,12 +4,10 @@ template in under 10 clicks; the cashier rings up 3 coffees and the check shows 
 import pytest
 from playwright.sync_api import expect
 
-from loyalty.models import Membership, Rule
-from tests.factories import MembershipFactory, UserFactory
-from tests.terminal.cashier.shop import PASSWORD, make_shop
+from loyalty.models import Rule
 
 from .test_cashier_flow import open_till
-from .test_stamp_card_flow import Clicks
+from .test_stamp_card_flow import owner_at_templates
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,20 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_owner_builds_third_coffee_free_and_the_cashier_sees_the_discount(
     live_server, tablet, browser, shoot
 ):
-    shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
-    owner = UserFactory(email="owner@example.com")
-    MembershipFactory(business=shop.business, user=owner, role=Membership.OWNER)
-
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    clicks = Clicks(page)
-    page.goto(f"{live_server.url}/login/?next=/onboarding/rules/")
-    page.fill("input[name=username]", "owner@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        clicks.click("button[type=submit]")
+    shop, context, page, clicks, errors = owner_at_templates(live_server, browser)
     with page.expect_navigation():
         clicks.click("[data-testid=promotion-templates] a[data-template=nth_free]")
     page.fill("input[name=goods_category]", "coffee")

@@ -31,17 +31,15 @@ class Clicks:
         self.page.check(selector)
 
 
-def test_owner_builds_the_card_and_the_sixth_coffee_gets_the_reward(
-    live_server, tablet, browser, shoot
-):
+def owner_at_templates(live_server, browser):
+    """A shop and its owner signed in on the guided set-up's templates (1280 px, en):
+    (shop, context, page, clicks, page errors); the sign-in's click is counted."""
     shop = make_shop(name="Coffee Lab", cashier_email="cashier@example.com")
     owner = UserFactory(email="owner@example.com")
     MembershipFactory(business=shop.business, user=owner, role=Membership.OWNER)
-
-    # The owner: sign in, straight to the guided set-up's templates.
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
     page = context.new_page()
-    errors = []
+    errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     clicks = Clicks(page)
     page.goto(f"{live_server.url}/login/?next=/onboarding/rules/")
@@ -49,6 +47,14 @@ def test_owner_builds_the_card_and_the_sixth_coffee_gets_the_reward(
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation():
         clicks.click("button[type=submit]")
+    return shop, context, page, clicks, errors
+
+
+def test_owner_builds_the_card_and_the_sixth_coffee_gets_the_reward(
+    live_server, tablet, browser, shoot
+):
+    # The owner: sign in, straight to the guided set-up's templates.
+    shop, context, page, clicks, errors = owner_at_templates(live_server, browser)
     clicks.check("input[name=template][value=stamp_card]")
     page.fill("input[name=goods_category]", "coffee")
     assert page.input_value("input[name=stamps]") == "6"

@@ -29,16 +29,21 @@ def tiers(shop):
     return silver, gold
 
 
-def test_the_identified_customer_shows_the_tier_and_what_is_missing(till, shop):
+def silver_having_spent(shop, amount):
+    """The shop's customer in Silver, with a sale of `amount` three days ago."""
     silver, _gold = tiers(shop)
     Enrolment.objects.filter(customer=shop.customer).update(category=silver)
     SaleFactory(
         program=shop.program,
         pos=shop.pos,
         customer=shop.customer,
-        amount=D("4880.00"),
+        amount=D(amount),
         time=timezone.now() - timedelta(days=3),
     )
+
+
+def test_the_identified_customer_shows_the_tier_and_what_is_missing(till, shop):
+    silver_having_spent(shop, "4880.00")
     answer = till.get(reverse("cashier:api_customer"), {"phone": "050 111 22 33"}).json()
     assert answer["tier"] == {
         "tier": "Silver",
@@ -74,15 +79,7 @@ def evaluate(till, shop, quantity, **headers):
 
 
 def test_the_check_says_when_it_moves_the_customer_up(till, shop):
-    silver, _gold = tiers(shop)
-    Enrolment.objects.filter(customer=shop.customer).update(category=silver)
-    SaleFactory(
-        program=shop.program,
-        pos=shop.pos,
-        customer=shop.customer,
-        amount=D("4880.00"),
-        time=timezone.now() - timedelta(days=3),
-    )
+    silver_having_spent(shop, "4880.00")
     one = evaluate(till, shop, "1")  # 60.00: 4,940.00, still Silver
     assert (one["tier"]["missing"], one["tier"]["after"]) == ("120.00", None)
     assert 'data-testid="tier-after"' not in one["html"]

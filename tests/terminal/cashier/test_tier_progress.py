@@ -62,7 +62,7 @@ def test_in_ukrainian(till, shop):
     answer = till.get(
         reverse("cashier:api_customer"), {"phone": "050 111 22 33"}, HTTP_ACCEPT_LANGUAGE="uk"
     ).json()
-    assert "Ще 5000.00 до рівня Gold" in answer["html"]
+    assert "Ще 5000,00 до рівня Gold" in answer["html"]  # the uk decimal comma
 
 
 def test_a_program_without_tiers_shows_nothing(till, shop):
